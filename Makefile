@@ -1,0 +1,55 @@
+# Ersatzraum – build, run and test. `make run` and `make test` are the
+# contract with every new user (see README.md).
+
+GO       ?= go
+ADDR     ?= localhost:8080
+DATA     ?= ./data
+BIN      := bin/ersatzraum
+WASM     := web/app.wasm
+GOFLAGS_BUILD := -trimpath -ldflags='-s -w'
+
+# The wasm depends on the shared code only; server changes do not rebuild it.
+WASM_SOURCES := $(shell find app -name '*.go' -not -name '*_test.go') main.go main_wasm.go go.mod go.sum
+
+.PHONY: all build run test wasm vet fmt-check unit e2e bench clean
+
+all: build
+
+$(WASM): $(WASM_SOURCES)
+	GOOS=js GOARCH=wasm $(GO) build $(GOFLAGS_BUILD) -o $(WASM) .
+	$(GO) run ./server/assets/precompress $(WASM)
+
+wasm: $(WASM)
+
+# One static server binary that embeds all of web/, the wasm included.
+build: $(WASM)
+	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o $(BIN) .
+
+run: build
+	./$(BIN) serve --addr $(ADDR) --data $(DATA)
+
+fmt-check:
+	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./app/... .
+
+# Unit and integration tests of everything but the browser tests, with the
+# race detector. The protocol and i18n packages also run as wasm under Node.
+unit: $(WASM)
+	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /e2e)
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$$($(GO) env GOROOT)/lib/wasm/go_js_wasm_exec" ./app/protocol ./app/i18n ./app/live
+
+# End-to-end tests: the real binary, headless Chromium with fake media.
+e2e: build
+	ERSATZRAUM_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 15m -v ./e2e/
+
+test: fmt-check vet unit e2e
+
+# Join-to-first-frame timing over several runs (see README, Performance).
+bench: build
+	ERSATZRAUM_BIN=$(CURDIR)/$(BIN) $(GO) test -run '^$$' -bench JoinToFirstFrame -benchtime 5x -timeout 20m ./e2e/
+
+clean:
+	rm -rf bin $(WASM) $(WASM).br $(WASM).gz

@@ -1,0 +1,5 @@
+package live
+
+import "errors"
+
+var errNotOpen = errors.New("signaling connection is not open")

@@ -1,0 +1,73 @@
+//go:build !wasm
+
+package live
+
+import "ersatzraum/app/protocol"
+
+// The stand-ins below let the server compile the UI for prerendering. A
+// prerendered page never mounts, so none of them is ever called there.
+
+// Socket stands in for the browser WebSocket.
+type Socket struct{}
+
+// Dial is not available outside the browser.
+func Dial(string, chan<- Event) (*Socket, error) { return nil, ErrNotInBrowser }
+
+// Send is not available outside the browser.
+func (*Socket) Send(string, any) error { return ErrNotInBrowser }
+
+// Close does nothing outside the browser.
+func (*Socket) Close() {}
+
+// Stream stands in for a MediaStream.
+type Stream struct{}
+
+// Valid is always false outside the browser.
+func (Stream) Valid() bool { return false }
+
+// HasVideo is always false outside the browser.
+func (Stream) HasVideo() bool { return false }
+
+// Stop does nothing outside the browser.
+func (Stream) Stop() {}
+
+// Constraints mirrors the browser version.
+type Constraints struct {
+	Video, Audio       bool
+	Width, Height, FPS int
+}
+
+// UserMedia is not available outside the browser.
+func UserMedia(Constraints) (Stream, error) { return Stream{}, ErrNotInBrowser }
+
+// Attach does nothing outside the browser.
+func Attach(string, Stream, bool) bool { return false }
+
+// Peer stands in for a WebRTC connection.
+type Peer struct{}
+
+// NewPeer is not available outside the browser.
+func NewPeer(func(protocol.Candidate), func(Stream), func(string)) (*Peer, error) {
+	return nil, ErrNotInBrowser
+}
+
+// AddStream does nothing outside the browser.
+func (*Peer) AddStream(Stream) {}
+
+// Receive does nothing outside the browser.
+func (*Peer) Receive(string, Stream) {}
+
+// Offer is not available outside the browser.
+func (*Peer) Offer() (string, error) { return "", ErrNotInBrowser }
+
+// Answer is not available outside the browser.
+func (*Peer) Answer(string, Stream) (string, error) { return "", ErrNotInBrowser }
+
+// Accept is not available outside the browser.
+func (*Peer) Accept(string) error { return ErrNotInBrowser }
+
+// AddCandidate is not available outside the browser.
+func (*Peer) AddCandidate(protocol.Candidate) error { return ErrNotInBrowser }
+
+// Close does nothing outside the browser.
+func (*Peer) Close() {}

@@ -1,0 +1,158 @@
+//go:build wasm
+
+package live
+
+import (
+	"syscall/js"
+
+	"github.com/pion/webrtc/v4"
+
+	"ersatzraum/app/protocol"
+)
+
+// Peer is one WebRTC connection between a student and the teacher.
+// Methods that wait for the browser block: call them off the UI goroutine.
+type Peer struct {
+	pc        *webrtc.PeerConnection
+	pending   []protocol.Candidate
+	remoteSet bool
+	ontrack   js.Func
+}
+
+// NewPeer creates a peer connection. It uses no STUN or TURN server from
+// outside: on the school's network host candidates connect directly.
+// onCandidate receives local ICE candidates to signal; onStream receives
+// the remote media stream.
+func NewPeer(onCandidate func(protocol.Candidate), onStream func(Stream), onState func(string)) (*Peer, error) {
+	pc, err := webrtc.NewPeerConnection(webrtc.Configuration{})
+	if err != nil {
+		return nil, err
+	}
+	p := &Peer{pc: pc}
+	pc.OnICECandidate(func(c *webrtc.ICECandidate) {
+		if c == nil {
+			return // gathering complete
+		}
+		init := c.ToJSON()
+		onCandidate(protocol.Candidate{
+			Candidate:        init.Candidate,
+			SDPMid:           init.SDPMid,
+			SDPMLineIndex:    init.SDPMLineIndex,
+			UsernameFragment: init.UsernameFragment,
+		})
+	})
+	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) { onState(s.String()) })
+	// pion's js build has no OnTrack; listen on the browser object.
+	p.ontrack = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		ev := args[0]
+		streams := ev.Get("streams")
+		var stream js.Value
+		if streams.Length() > 0 {
+			stream = streams.Index(0)
+		} else {
+			stream = js.Global().Get("MediaStream").New()
+			stream.Call("addTrack", ev.Get("track"))
+		}
+		go onStream(Stream{v: stream})
+		return nil
+	})
+	pc.JSValue().Set("ontrack", p.ontrack)
+	return p, nil
+}
+
+// AddStream sends every track of s.
+func (p *Peer) AddStream(s Stream) {
+	if !s.Valid() {
+		return
+	}
+	tracks := s.v.Call("getTracks")
+	for i := 0; i < tracks.Length(); i++ {
+		p.pc.JSValue().Call("addTrack", tracks.Index(i), s.v)
+	}
+}
+
+// Receive makes sure the connection asks for kind ("audio" or "video")
+// even when it sends none of it.
+func (p *Peer) Receive(kind string, sending Stream) {
+	if sending.Valid() && sending.v.Call("get"+map[string]string{"audio": "Audio", "video": "Video"}[kind]+"Tracks").Length() > 0 {
+		return
+	}
+	codec := webrtc.RTPCodecTypeAudio
+	if kind == "video" {
+		codec = webrtc.RTPCodecTypeVideo
+	}
+	p.pc.AddTransceiverFromKind(codec, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly})
+}
+
+// Offer creates and sets the local offer.
+func (p *Peer) Offer() (string, error) {
+	offer, err := p.pc.CreateOffer(nil)
+	if err != nil {
+		return "", err
+	}
+	if err := p.pc.SetLocalDescription(offer); err != nil {
+		return "", err
+	}
+	return offer.SDP, nil
+}
+
+// Answer takes a remote offer, attaches local (reusing the offered
+// transceivers, so one connection carries media both ways) and returns the
+// answer.
+func (p *Peer) Answer(offer string, local Stream) (string, error) {
+	if err := p.setRemote(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer}); err != nil {
+		return "", err
+	}
+	p.AddStream(local)
+	answer, err := p.pc.CreateAnswer(nil)
+	if err != nil {
+		return "", err
+	}
+	if err := p.pc.SetLocalDescription(answer); err != nil {
+		return "", err
+	}
+	return answer.SDP, nil
+}
+
+// Accept applies the remote answer to our offer.
+func (p *Peer) Accept(answer string) error {
+	return p.setRemote(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: answer})
+}
+
+func (p *Peer) setRemote(d webrtc.SessionDescription) error {
+	if err := p.pc.SetRemoteDescription(d); err != nil {
+		return err
+	}
+	p.remoteSet = true
+	for _, c := range p.pending {
+		p.addCandidate(c)
+	}
+	p.pending = nil
+	return nil
+}
+
+// AddCandidate adds a remote ICE candidate, holding it until the remote
+// description is known.
+func (p *Peer) AddCandidate(c protocol.Candidate) error {
+	if !p.remoteSet {
+		p.pending = append(p.pending, c)
+		return nil
+	}
+	return p.addCandidate(c)
+}
+
+func (p *Peer) addCandidate(c protocol.Candidate) error {
+	return p.pc.AddICECandidate(webrtc.ICECandidateInit{
+		Candidate:        c.Candidate,
+		SDPMid:           c.SDPMid,
+		SDPMLineIndex:    c.SDPMLineIndex,
+		UsernameFragment: c.UsernameFragment,
+	})
+}
+
+// Close ends the connection.
+func (p *Peer) Close() {
+	p.pc.JSValue().Set("ontrack", js.Null())
+	p.pc.Close()
+	p.ontrack.Release()
+}

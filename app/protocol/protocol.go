@@ -1,0 +1,227 @@
+// Package protocol owns the wire format between the browser and the signaling
+// server: the message envelope, every message type with its payload, the error
+// codes and the limits both sides agree on. It is compiled into the wasm and
+// into the server, so it imports nothing but the standard library.
+//
+// docs/protocol.md describes the same messages for people; keep both in step.
+package protocol
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// Version is the protocol version every envelope carries. A server answers
+// an envelope with another version with ErrUnsupportedVersion.
+const Version = 1
+
+// Limits shared by client and server. The server enforces them; the client
+// stays inside them so that it is never disconnected for its own behaviour.
+const (
+	// MaxMessageBytes bounds one WebSocket message. A full SDP offer with
+	// audio, video and many candidates stays well below 16 KiB.
+	MaxMessageBytes = 64 << 10
+	// MaxNameRunes bounds a display name.
+	MaxNameRunes = 60
+	// MaxTitleRunes bounds a lesson title.
+	MaxTitleRunes = 80
+)
+
+// Message types. Client-to-server types come first.
+const (
+	TypeHello  = "hello"  // client → server: who I am and which lesson
+	TypeSignal = "signal" // both ways: WebRTC offer, answer or ICE candidate
+	TypeEnd    = "end"    // teacher → server: end the lesson for everyone
+
+	TypeWelcome       = "welcome"        // server → client: accepted, with state
+	TypeParticipant   = "participant"    // server → teacher: a roll-call entry changed
+	TypeTeacherStatus = "teacher-status" // server → student: teacher came or went
+	TypeLessonEnded   = "lesson-ended"   // server → all: the lesson is over
+	TypeError         = "error"          // server → client: a request was refused
+)
+
+// Roles a client can claim in hello. The server checks the claim: a teacher
+// needs a session that owns the lesson, a student needs a valid join code.
+const (
+	RoleTeacher = "teacher"
+	RoleStudent = "student"
+)
+
+// TeacherPeer is the peer id students address their signals to. A student
+// never learns or needs another participant's id.
+const TeacherPeer = "teacher"
+
+// Signal kinds.
+const (
+	SignalOffer     = "offer"
+	SignalAnswer    = "answer"
+	SignalCandidate = "candidate"
+)
+
+// Roll-call statuses.
+const (
+	StatusPresent = "present"
+	StatusAbsent  = "absent"
+)
+
+// Envelope is what travels in every WebSocket message.
+type Envelope struct {
+	V    int             `json:"v"`
+	Type string          `json:"type"`
+	Data json.RawMessage `json:"data,omitempty"`
+}
+
+// Hello opens a session. A teacher names the lesson; a student names the
+// join code and its display name. Resume carries the token from an earlier
+// welcome so that a reconnecting student keeps its identity.
+type Hello struct {
+	Role   string `json:"role"`
+	Lesson string `json:"lesson,omitempty"`
+	Code   string `json:"code,omitempty"`
+	Name   string `json:"name,omitempty"`
+	Camera bool   `json:"camera,omitempty"`
+	Resume string `json:"resume,omitempty"`
+}
+
+// LessonInfo describes a lesson to its participants.
+type LessonInfo struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// Code is sent to the teacher only, and only while the server still
+	// knows it in clear (codes are stored hashed).
+	Code string `json:"code,omitempty"`
+}
+
+// Welcome accepts a hello.
+type Welcome struct {
+	Self   string     `json:"self"`
+	Role   string     `json:"role"`
+	Lesson LessonInfo `json:"lesson"`
+	// Resume is the token a student presents to resume after a reconnect.
+	Resume string `json:"resume,omitempty"`
+	// TeacherOnline tells a student whether to start its offer now.
+	TeacherOnline bool `json:"teacherOnline,omitempty"`
+	// RollCall is the whole roll call, for the teacher only.
+	RollCall []Entry `json:"rollCall,omitempty"`
+}
+
+// Entry is one line of the roll call.
+type Entry struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Status   string `json:"status"`
+	Online   bool   `json:"online"`
+	Camera   bool   `json:"camera"`
+	JoinedAt int64  `json:"joinedAt"` // Unix milliseconds of the first join
+	LeftAt   int64  `json:"leftAt,omitempty"`
+}
+
+// Candidate mirrors the browser's RTCIceCandidateInit.
+type Candidate struct {
+	Candidate        string  `json:"candidate"`
+	SDPMid           *string `json:"sdpMid,omitempty"`
+	SDPMLineIndex    *uint16 `json:"sdpMLineIndex,omitempty"`
+	UsernameFragment *string `json:"usernameFragment,omitempty"`
+}
+
+// Signal carries WebRTC negotiation between a student and its teacher. The
+// sender sets To; the server replaces From with the sender's real id.
+type Signal struct {
+	To        string     `json:"to,omitempty"`
+	From      string     `json:"from,omitempty"`
+	Kind      string     `json:"kind"`
+	SDP       string     `json:"sdp,omitempty"`
+	Candidate *Candidate `json:"candidate,omitempty"`
+}
+
+// TeacherStatus tells a student that the teacher's connection came or went.
+type TeacherStatus struct {
+	Online bool `json:"online"`
+}
+
+// Error explains a refusal. Code is stable and documented; Message is for
+// logs and developers, the UI translates Code.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Error codes.
+const (
+	ErrMalformed          = "malformed"           // not JSON or not an envelope
+	ErrUnsupportedVersion = "unsupported-version" // envelope v is not Version
+	ErrUnknownType        = "unknown-type"        // no such message type
+	ErrBadPayload         = "bad-payload"         // data does not fit the type
+	ErrNotHello           = "hello-first"         // first message was not hello
+	ErrAlreadyJoined      = "already-joined"      // second hello on one connection
+	ErrUnauthorized       = "unauthorized"        // teacher without valid session
+	ErrForbidden          = "forbidden"           // role may not do this
+	ErrUnknownLesson      = "unknown-lesson"      // no such lesson or code
+	ErrLessonEnded        = "lesson-ended"        // the lesson is over
+	ErrBadName            = "bad-name"            // display name invalid
+	ErrUnknownPeer        = "unknown-peer"        // signal to someone not in the lesson
+	ErrPeerOffline        = "peer-offline"        // signal to someone not connected
+	ErrRateLimited        = "rate-limited"        // too many messages
+	ErrTooLarge           = "too-large"           // message above MaxMessageBytes
+	ErrReplaced           = "replaced"            // same identity connected elsewhere
+)
+
+// Encode builds one wire message.
+func Encode(msgType string, data any) ([]byte, error) {
+	env := Envelope{V: Version, Type: msgType}
+	if data != nil {
+		raw, err := json.Marshal(data)
+		if err != nil {
+			return nil, fmt.Errorf("encode %s: %w", msgType, err)
+		}
+		env.Data = raw
+	}
+	return json.Marshal(env)
+}
+
+// MustEncode is Encode for payloads that cannot fail to marshal (the types
+// of this package).
+func MustEncode(msgType string, data any) []byte {
+	b, err := Encode(msgType, data)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// Decode parses an envelope and checks its version. It does not look at
+// the payload; use DecodeData with the type the envelope names.
+func Decode(raw []byte) (Envelope, *Error) {
+	var env Envelope
+	if err := json.Unmarshal(raw, &env); err != nil {
+		return env, &Error{Code: ErrMalformed, Message: "message is not a JSON envelope"}
+	}
+	if env.Type == "" {
+		return env, &Error{Code: ErrMalformed, Message: "envelope has no type"}
+	}
+	if env.V != Version {
+		return env, &Error{Code: ErrUnsupportedVersion, Message: fmt.Sprintf("protocol version %d is not supported, use %d", env.V, Version)}
+	}
+	return env, nil
+}
+
+// DecodeData parses an envelope's payload into v.
+func DecodeData(env Envelope, v any) *Error {
+	if len(env.Data) == 0 {
+		return &Error{Code: ErrBadPayload, Message: env.Type + " needs a data object"}
+	}
+	if err := json.Unmarshal(env.Data, v); err != nil {
+		return &Error{Code: ErrBadPayload, Message: env.Type + ": " + err.Error()}
+	}
+	return nil
+}
+
+// AsError returns err as a protocol error when it is one.
+func AsError(err error) (*Error, bool) {
+	var pe *Error
+	ok := errors.As(err, &pe)
+	return pe, ok
+}

@@ -1,0 +1,82 @@
+package ui
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// apiCall sends a JSON request to the server's API with the browser's
+// fetch and decodes the answer into out. A refusal comes back as the
+// API's error code. It blocks: call it from ctx.Async.
+//
+// It uses fetch rather than net/http on purpose: net/http's client drags
+// its whole TLS and HTTP/2 stack into the wasm (about 5 MB raw).
+func apiCall(method, path string, in, out any) error {
+	init := map[string]any{"method": method, "credentials": "same-origin"}
+	if in != nil {
+		body, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		init["body"] = string(body)
+		init["headers"] = map[string]any{"Content-Type": "application/json"}
+	}
+	resp, err := awaitPromise(app.Window().Call("fetch", path, init))
+	if err != nil {
+		return err
+	}
+	text, err := awaitPromise(resp.Call("text"))
+	if err != nil {
+		return err
+	}
+	raw := []byte(text.String())
+	if status := resp.Get("status").Int(); status >= 300 {
+		var e struct {
+			Error struct{ Code string } `json:"error"`
+		}
+		if json.Unmarshal(raw, &e) == nil && e.Error.Code != "" {
+			return errors.New(e.Error.Code)
+		}
+		return fmt.Errorf("HTTP %d", status)
+	}
+	if out == nil {
+		return nil
+	}
+	return json.Unmarshal(raw, out)
+}
+
+// awaitPromise blocks until a JavaScript promise settles.
+func awaitPromise(p app.Value) (app.Value, error) {
+	type result struct {
+		v   app.Value
+		err error
+	}
+	done := make(chan result, 1)
+	var then, catch app.Func
+	then = app.FuncOf(func(_ app.Value, args []app.Value) any {
+		done <- result{v: args[0]}
+		return nil
+	})
+	catch = app.FuncOf(func(_ app.Value, args []app.Value) any {
+		done <- result{err: errors.New(args[0].Call("toString").String())}
+		return nil
+	})
+	defer then.Release()
+	defer catch.Release()
+	p.Call("then", then).Call("catch", catch)
+	r := <-done
+	return r.v, r.err
+}
+
+// signalingURL is the WebSocket address of the server that served the page.
+func signalingURL() string {
+	loc := app.Window().Get("location")
+	scheme := "ws://"
+	if loc.Get("protocol").String() == "https:" {
+		scheme = "wss://"
+	}
+	return scheme + loc.Get("host").String() + "/ws"
+}

@@ -1,0 +1,308 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"ersatzraum/app/i18n"
+	"ersatzraum/app/live"
+	"ersatzraum/app/protocol"
+)
+
+// Student video is a thumbnail for the teacher's grid.
+var studentCamera = live.Constraints{Video: true, Audio: true, Width: 320, Height: 240, FPS: 15}
+
+type studentPhase int
+
+const (
+	phaseForm studentPhase = iota
+	phaseJoining
+	phaseIn
+	phaseLeft
+	phaseClosed
+)
+
+// StudentRoom is the page a student opens with a join link: a name, a
+// choice of camera or no camera, then the teacher's picture and sound.
+type StudentRoom struct {
+	app.Compo
+
+	lang          i18n.Lang
+	mounted       bool // false in the prerendered page: controls stay disabled until the app runs
+	code          string
+	name          string
+	nameErr       string
+	phase         studentPhase
+	teacherOnline bool
+	reconnecting  bool
+	notice        string
+	closedText    string
+
+	// pageCtx is the component's own context. Work that outlives a click
+	// dispatches through it: a click's context dies with its button, and
+	// the join buttons disappear as soon as the student joins.
+	pageCtx app.Context
+
+	client *live.Client
+	local  live.Stream
+	remote live.Stream
+	peer   *live.Peer // touched only on the client's goroutine
+}
+
+// OnMount reads the code from the address and the name remembered from
+// the last time.
+func (s *StudentRoom) OnMount(ctx app.Context) {
+	s.lang, s.mounted, s.pageCtx = currentLang(ctx), true, ctx
+	s.code = strings.TrimPrefix(ctx.Page().URL().Path, "/join/")
+	ctx.LocalStorage().Get("ersatzraum.name", &s.name)
+}
+
+// OnDismount leaves the lesson when the page is left.
+func (s *StudentRoom) OnDismount() { s.leave() }
+
+// Render draws the page for the current phase.
+func (s *StudentRoom) Render() app.UI {
+	l := s.lang
+	var body app.UI
+	switch s.phase {
+	case phaseForm:
+		body = s.renderForm()
+	case phaseLeft, phaseClosed:
+		text := s.closedText
+		if s.phase == phaseLeft {
+			text = i18n.T(l, "join.left")
+		}
+		body = app.Section().Class("card").Body(
+			app.P().ID("join-status").DataSet("state", "closed").Role("status").Text(text),
+			app.A().Href("/").Class("button").Text(i18n.T(l, "lesson.home")),
+		)
+	default:
+		body = s.renderRoom()
+	}
+	return app.Div().Class("app").Body(
+		&Header{Lang: l},
+		app.Main().Class("page student").Body(body),
+	)
+}
+
+func (s *StudentRoom) renderForm() app.UI {
+	l := s.lang
+	return app.Section().Class("card primary").Aria("labelledby", "join-heading").Body(
+		app.H1().ID("join-heading").Text(i18n.T(l, "join.title")),
+		app.P().Class("muted").Text(i18n.T(l, "join.code", s.code)),
+		app.Form().OnSubmit(func(ctx app.Context, e app.Event) {
+			e.PreventDefault()
+			s.join(ctx, true)
+		}).Body(app.FieldSet().Disabled(!s.mounted).Body(
+			app.Label().For("student-name").Text(i18n.T(l, "join.name")),
+			app.Input().
+				ID("student-name").
+				Type("text").
+				Required(true).
+				MaxLength(protocol.MaxNameRunes).
+				AutoComplete(true).
+				Attr("autocomplete", "name").
+				Aria("describedby", "name-hint").
+				Value(s.name).
+				OnInput(s.ValueTo(&s.name)),
+			app.P().ID("name-hint").Class("hint").Text(i18n.T(l, "join.name.hint")),
+			app.If(s.nameErr != "", func() app.UI {
+				return app.P().Class("error").Role("alert").Text(s.nameErr)
+			}),
+			app.Div().Class("actions").Body(
+				app.Button().ID("join-camera").Type("submit").Class("button big").
+					Text(i18n.T(l, "join.camera")),
+				app.Button().ID("join-nocamera").Type("button").Class("button big secondary").
+					Text(i18n.T(l, "join.nocamera")).
+					OnClick(func(ctx app.Context, e app.Event) { s.join(ctx, false) }),
+			),
+			app.P().Class("hint").Text(i18n.T(l, "join.nocamera.hint")),
+		)),
+	)
+}
+
+func (s *StudentRoom) renderRoom() app.UI {
+	l := s.lang
+	state, status := "connecting", i18n.T(l, "join.connecting")
+	switch {
+	case s.reconnecting:
+		state, status = "reconnecting", i18n.T(l, "join.reconnecting")
+	case s.phase == phaseIn && s.teacherOnline:
+		state, status = "present", i18n.T(l, "join.present")
+	case s.phase == phaseIn:
+		state, status = "waiting", i18n.T(l, "join.waiting")
+	}
+	return app.Section().Class("room").Body(
+		app.P().ID("join-status").DataSet("state", state).Role("status").Aria("live", "polite").Text(status),
+		app.Figure().Class("stage").Body(
+			app.Video().ID("teacher-video").AutoPlay(true).Attr("playsinline", true).
+				Aria("label", i18n.T(l, "join.teacher")),
+			app.FigCaption().Text(i18n.T(l, "join.teacher")),
+		),
+		app.If(s.notice != "", func() app.UI {
+			return app.P().Class("notice").Role("alert").Text(s.notice)
+		}),
+		app.Button().ID("leave").Class("button secondary").Text(i18n.T(l, "join.leave")).
+			OnClick(func(ctx app.Context, e app.Event) {
+				s.leave()
+				s.phase = phaseLeft
+			}),
+	)
+}
+
+func (s *StudentRoom) join(_ app.Context, camera bool) {
+	ctx := s.pageCtx
+	name, ok := protocol.CleanName(s.name, protocol.MaxNameRunes)
+	if !ok {
+		s.nameErr = i18n.T(s.lang, "join.name.bad")
+		return
+	}
+	s.name, s.nameErr, s.phase = name, "", phaseJoining
+	ctx.LocalStorage().Set("ersatzraum.name", name)
+	ctx.Async(func() {
+		local, notice := s.openMedia(camera)
+		// Set before the client starts: its goroutine offers local media.
+		s.local = local
+		ctx.Dispatch(func(ctx app.Context) { s.notice = notice })
+		resumeKey := "ersatzraum.resume." + s.code
+		s.client = &live.Client{
+			URL: signalingURL(),
+			Hello: func() protocol.Hello {
+				var resume string
+				ctx.SessionStorage().Get(resumeKey, &resume)
+				return protocol.Hello{Role: protocol.RoleStudent, Code: s.code, Name: name, Camera: local.HasVideo(), Resume: resume}
+			},
+			OnMessage: func(env protocol.Envelope) { s.handle(ctx, env, resumeKey) },
+			OnState: func(st live.State, code int, reason string) {
+				if st == live.Closed && s.peer != nil {
+					s.peer.Close()
+					s.peer = nil
+				}
+				ctx.Dispatch(func(app.Context) {
+					s.reconnecting = st == live.Reconnecting
+					if st == live.Closed && s.phase != phaseLeft {
+						s.phase = phaseClosed
+						s.closedText = errorText(s.lang, reason)
+						s.stopMedia()
+					}
+				})
+			},
+		}
+		s.client.Run()
+	})
+}
+
+// openMedia asks for what the student chose, falling back to the
+// microphone alone and then to nothing: joining must never fail because of
+// a camera.
+func (s *StudentRoom) openMedia(camera bool) (live.Stream, string) {
+	if camera {
+		if st, err := live.UserMedia(studentCamera); err == nil {
+			return st, ""
+		}
+	}
+	st, err := live.UserMedia(live.Constraints{Audio: true})
+	if err != nil {
+		return live.Stream{}, i18n.T(s.lang, "join.media.failed", err.Error())
+	}
+	return st, ""
+}
+
+// handle runs on the client's goroutine, in message order.
+func (s *StudentRoom) handle(ctx app.Context, env protocol.Envelope, resumeKey string) {
+	switch env.Type {
+	case protocol.TypeWelcome:
+		var w protocol.Welcome
+		if protocol.DecodeData(env, &w) != nil {
+			return
+		}
+		if w.Resume != "" {
+			ctx.SessionStorage().Set(resumeKey, w.Resume)
+		}
+		ctx.Dispatch(func(app.Context) { s.phase, s.teacherOnline = phaseIn, w.TeacherOnline })
+		if w.TeacherOnline {
+			s.connectPeer(ctx)
+		}
+	case protocol.TypeTeacherStatus:
+		var ts protocol.TeacherStatus
+		if protocol.DecodeData(env, &ts) != nil {
+			return
+		}
+		ctx.Dispatch(func(app.Context) { s.teacherOnline = ts.Online })
+		if ts.Online {
+			s.connectPeer(ctx)
+		}
+	case protocol.TypeSignal:
+		var sig protocol.Signal
+		if protocol.DecodeData(env, &sig) != nil || s.peer == nil {
+			return
+		}
+		switch sig.Kind {
+		case protocol.SignalAnswer:
+			if err := s.peer.Accept(sig.SDP); err != nil {
+				app.Log("accept answer:", err)
+			}
+		case protocol.SignalCandidate:
+			s.peer.AddCandidate(*sig.Candidate)
+		}
+	case protocol.TypeLessonEnded:
+		ctx.Dispatch(func(app.Context) {
+			s.phase, s.closedText = phaseClosed, i18n.T(s.lang, "lesson.ended")
+			s.leave()
+		})
+	case protocol.TypeError:
+		var e protocol.Error
+		if protocol.DecodeData(env, &e) == nil {
+			ctx.Dispatch(func(app.Context) { s.notice = errorText(s.lang, e.Code) })
+		}
+	}
+}
+
+// connectPeer (re)builds the connection to the teacher and sends the offer.
+func (s *StudentRoom) connectPeer(ctx app.Context) {
+	if s.peer != nil {
+		s.peer.Close()
+		s.peer = nil
+	}
+	client := s.client
+	peer, err := live.NewPeer(
+		func(c protocol.Candidate) {
+			client.Send(protocol.TypeSignal, protocol.Signal{To: protocol.TeacherPeer, Kind: protocol.SignalCandidate, Candidate: &c})
+		},
+		func(st live.Stream) {
+			ctx.Dispatch(func(ctx app.Context) {
+				s.remote = st
+				ctx.Defer(func(app.Context) { live.Attach("teacher-video", s.remote, false) })
+			})
+		},
+		func(string) {},
+	)
+	if err != nil {
+		app.Log("peer:", err)
+		return
+	}
+	peer.AddStream(s.local)
+	peer.Receive("audio", s.local)
+	peer.Receive("video", s.local)
+	offer, err := peer.Offer()
+	if err != nil {
+		app.Log("offer:", err)
+		peer.Close()
+		return
+	}
+	s.peer = peer
+	client.Send(protocol.TypeSignal, protocol.Signal{To: protocol.TeacherPeer, Kind: protocol.SignalOffer, SDP: offer})
+}
+
+func (s *StudentRoom) leave() {
+	if s.client != nil {
+		s.client.Stop()
+	}
+	s.stopMedia()
+}
+
+func (s *StudentRoom) stopMedia() {
+	s.local.Stop()
+	s.local = live.Stream{}
+}

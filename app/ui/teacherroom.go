@@ -1,0 +1,282 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"ersatzraum/app/i18n"
+	"ersatzraum/app/live"
+	"ersatzraum/app/protocol"
+)
+
+// The teacher's picture goes to every student: moderate size, so that a
+// whole class fits a home upload line.
+var teacherCamera = live.Constraints{Video: true, Audio: true, Width: 640, Height: 360, FPS: 15}
+
+// TeacherRoom is the teacher's view of a running lesson: how to get in,
+// a tile per student and the roll call.
+type TeacherRoom struct {
+	app.Compo
+
+	lang     i18n.Lang
+	lessonID string
+	title    string
+	code     string
+	link     string
+	entries  []protocol.Entry
+	streams  map[string]live.Stream // by participant, UI goroutine only
+	announce string
+	notice   string
+	ended    bool
+	closed   string
+
+	client *live.Client
+	local  live.Stream
+	peers  map[string]*live.Peer // client goroutine only
+}
+
+// OnMount opens camera and microphone and connects as the lesson's teacher.
+func (t *TeacherRoom) OnMount(ctx app.Context) {
+	t.lang = currentLang(ctx)
+	t.lessonID = strings.TrimPrefix(ctx.Page().URL().Path, "/lesson/")
+	t.streams = make(map[string]live.Stream)
+	t.peers = make(map[string]*live.Peer)
+	if l := recalledLesson(ctx, t.lessonID); l.Code != "" {
+		t.code, t.link, t.title = l.Code, l.JoinURL, l.Title
+	}
+	ctx.Async(func() {
+		local, err := live.UserMedia(teacherCamera)
+		if err != nil {
+			local, _ = live.UserMedia(live.Constraints{Audio: true})
+		}
+		t.local = local
+		ctx.Dispatch(func(ctx app.Context) {
+			if err != nil {
+				t.notice = i18n.T(t.lang, "lesson.camera.failed", err.Error())
+			}
+			ctx.Defer(t.attach)
+		})
+		t.client = &live.Client{
+			URL:       signalingURL(),
+			Hello:     func() protocol.Hello { return protocol.Hello{Role: protocol.RoleTeacher, Lesson: t.lessonID} },
+			OnMessage: func(env protocol.Envelope) { t.handle(ctx, env) },
+			OnState: func(st live.State, code int, reason string) {
+				if st == live.Closed {
+					t.closePeers()
+				}
+				ctx.Dispatch(func(app.Context) {
+					if st == live.Closed && !t.ended {
+						t.closed = errorText(t.lang, reason)
+					}
+				})
+			},
+		}
+		t.client.Run()
+	})
+}
+
+// OnDismount hangs up.
+func (t *TeacherRoom) OnDismount() {
+	if t.client != nil {
+		t.client.Stop()
+	}
+	t.local.Stop()
+}
+
+// attach puts every stream into its video element; it runs after each
+// render because a re-render may have created the element.
+func (t *TeacherRoom) attach(app.Context) {
+	live.Attach("self-video", t.local, true)
+	for id, st := range t.streams {
+		live.Attach(VideoID(id), st, false)
+	}
+}
+
+// Render draws the lesson.
+func (t *TeacherRoom) Render() app.UI {
+	l := t.lang
+	if t.ended || t.closed != "" {
+		text := t.closed
+		if t.ended {
+			text = i18n.T(l, "lesson.ended")
+		}
+		return app.Div().Class("app").Body(
+			&Header{Lang: l},
+			app.Main().Class("page").Body(app.Section().Class("card").Body(
+				app.P().ID("lesson-status").Role("status").Text(text),
+				app.A().Href("/").Class("button").Text(i18n.T(l, "lesson.home")),
+			)),
+		)
+	}
+	return app.Div().Class("app").Body(
+		&Header{Lang: l},
+		app.Main().Class("page teacher").Body(
+			app.Section().Class("card access").Body(
+				app.H1().Text(t.title),
+				app.Dl().Body(
+					app.Dt().Text(i18n.T(l, "lesson.code")),
+					app.Dd().Body(app.If(t.code != "", func() app.UI {
+						return app.Strong().ID("lesson-code").Class("code").Text(t.code)
+					}).Else(func() app.UI {
+						return app.Span().Class("muted").Text(i18n.T(l, "lesson.code.unknown"))
+					})),
+					app.If(t.link != "", func() app.UI {
+						return app.Div().Body(
+							app.Dt().Text(i18n.T(l, "lesson.link")),
+							app.Dd().Body(app.A().ID("lesson-link").Href(t.link).Text(t.link)),
+						)
+					}),
+				),
+				app.Video().ID("self-video").Class("self").AutoPlay(true).Muted(true).Attr("playsinline", true).
+					Aria("label", i18n.T(l, "lesson.self")),
+				app.If(t.notice != "", func() app.UI {
+					return app.P().Class("notice").Role("alert").Text(t.notice)
+				}),
+				app.Button().ID("end-lesson").Class("button danger").Text(i18n.T(l, "lesson.end")).
+					OnClick(func(ctx app.Context, e app.Event) {
+						if t.client != nil {
+							t.client.Send(protocol.TypeEnd, nil)
+						}
+					}),
+			),
+			app.Section().Class("grid-wrap").Aria("labelledby", "students-heading").Body(
+				app.H2().ID("students-heading").Text(i18n.T(l, "lesson.students")),
+				app.If(len(t.entries) == 0, func() app.UI {
+					return app.P().Class("muted").Text(i18n.T(l, "lesson.empty"))
+				}),
+				app.Div().ID("tiles").Class("grid").Body(
+					app.Range(t.entries).Slice(func(i int) app.UI {
+						e := t.entries[i]
+						return &Tile{Lang: l, Entry: e, HasVideo: t.streams[e.ID].HasVideo()}
+					}),
+				),
+			),
+			&RollCall{Lang: l, Entries: t.entries},
+			app.Div().ID("announcer").Class("visually-hidden").Aria("live", "polite").Text(t.announce),
+		),
+	)
+}
+
+// handle runs on the client's goroutine, in message order.
+func (t *TeacherRoom) handle(ctx app.Context, env protocol.Envelope) {
+	switch env.Type {
+	case protocol.TypeWelcome:
+		var w protocol.Welcome
+		if protocol.DecodeData(env, &w) != nil {
+			return
+		}
+		ctx.Dispatch(func(app.Context) {
+			t.title, t.entries = w.Lesson.Title, w.RollCall
+			if w.Lesson.Code != "" {
+				t.code = w.Lesson.Code
+				t.link = app.Window().Get("location").Get("origin").String() + "/join/" + w.Lesson.Code
+			}
+		})
+	case protocol.TypeParticipant:
+		var e protocol.Entry
+		if protocol.DecodeData(env, &e) != nil {
+			return
+		}
+		if !e.Online {
+			t.closePeer(e.ID)
+		}
+		ctx.Dispatch(func(ctx app.Context) {
+			t.upsert(e)
+			if !e.Online {
+				delete(t.streams, e.ID)
+			}
+			ctx.Defer(t.attach)
+		})
+	case protocol.TypeSignal:
+		var sig protocol.Signal
+		if protocol.DecodeData(env, &sig) != nil {
+			return
+		}
+		t.signal(ctx, sig)
+	case protocol.TypeLessonEnded:
+		t.closePeers()
+		ctx.Dispatch(func(app.Context) {
+			t.ended = true
+			t.local.Stop()
+		})
+	case protocol.TypeError:
+		var e protocol.Error
+		if protocol.DecodeData(env, &e) == nil {
+			ctx.Dispatch(func(app.Context) { t.notice = errorText(t.lang, e.Code) })
+		}
+	}
+}
+
+// upsert puts an entry into the roll call. It builds a new slice: go-app
+// compares a child's fields with the last render, and a slice changed in
+// place would look unchanged to the RollCall component.
+func (t *TeacherRoom) upsert(e protocol.Entry) {
+	t.entries = slices.Clone(t.entries)
+	for i := range t.entries {
+		if t.entries[i].ID == e.ID {
+			was := t.entries[i].Online
+			t.entries[i] = e
+			if was && !e.Online {
+				t.announce = i18n.T(t.lang, "rollcall.announce.leave", e.Name)
+			} else if !was && e.Online {
+				t.announce = i18n.T(t.lang, "rollcall.announce.join", e.Name)
+			}
+			return
+		}
+	}
+	t.entries = append(t.entries, e)
+	t.announce = i18n.T(t.lang, "rollcall.announce.join", e.Name)
+}
+
+func (t *TeacherRoom) signal(ctx app.Context, sig protocol.Signal) {
+	from := sig.From
+	switch sig.Kind {
+	case protocol.SignalOffer:
+		// A new offer means the student (re)connected: start afresh.
+		t.closePeer(from)
+		client := t.client
+		peer, err := live.NewPeer(
+			func(c protocol.Candidate) {
+				client.Send(protocol.TypeSignal, protocol.Signal{To: from, Kind: protocol.SignalCandidate, Candidate: &c})
+			},
+			func(st live.Stream) {
+				ctx.Dispatch(func(ctx app.Context) {
+					t.streams[from] = st
+					ctx.Defer(t.attach)
+				})
+			},
+			func(string) {},
+		)
+		if err != nil {
+			app.Log("peer:", err)
+			return
+		}
+		answer, err := peer.Answer(sig.SDP, t.local)
+		if err != nil {
+			app.Log("answer:", err)
+			peer.Close()
+			return
+		}
+		t.peers[from] = peer
+		client.Send(protocol.TypeSignal, protocol.Signal{To: from, Kind: protocol.SignalAnswer, SDP: answer})
+	case protocol.SignalCandidate:
+		if p := t.peers[from]; p != nil && sig.Candidate != nil {
+			p.AddCandidate(*sig.Candidate)
+		}
+	}
+}
+
+func (t *TeacherRoom) closePeer(id string) {
+	if p := t.peers[id]; p != nil {
+		p.Close()
+		delete(t.peers, id)
+	}
+}
+
+func (t *TeacherRoom) closePeers() {
+	for id := range t.peers {
+		t.closePeer(id)
+	}
+}

@@ -1,0 +1,55 @@
+package ui
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"ersatzraum/app/i18n"
+	"ersatzraum/app/protocol"
+)
+
+// Tile shows one student in the teacher's grid: live video when the
+// student sends it, the initials otherwise, greyed while offline.
+type Tile struct {
+	app.Compo
+	Lang     i18n.Lang
+	Entry    protocol.Entry
+	HasVideo bool
+}
+
+// VideoID is the id of the tile's video element, where the teacher's page
+// attaches the student's stream.
+func VideoID(participantID string) string { return "tile-video-" + participantID }
+
+// Render draws the tile.
+func (t *Tile) Render() app.UI {
+	e := t.Entry
+	class := "tile"
+	if !e.Online {
+		class += " offline"
+	}
+	if t.HasVideo {
+		class += " has-video"
+	}
+	return app.Figure().
+		Class(class).
+		DataSet("participant", e.ID).
+		DataSet("name", e.Name).
+		Body(
+			// The video element always exists so that its identity, and
+			// the stream attached to it, survive re-renders.
+			app.Video().
+				ID(VideoID(e.ID)).
+				AutoPlay(true).
+				Attr("playsinline", true).
+				Aria("label", e.Name),
+			app.If(!t.HasVideo, func() app.UI {
+				return app.Div().Class("initials").Aria("hidden", true).Text(initials(e.Name))
+			}),
+			app.FigCaption().Body(
+				app.Span().Class("name").Text(e.Name),
+				app.If(!e.Camera, func() app.UI {
+					return app.Span().Class("badge").Text(i18n.T(t.Lang, "lesson.camera.off"))
+				}),
+			),
+		)
+}

@@ -1,0 +1,7 @@
+//go:build !wasm
+
+package main
+
+import "ersatzraum/server/cli"
+
+func runServer() { cli.Run() }

@@ -1,0 +1,40 @@
+// Package cli owns the ersatzraum command line: the subcommands an admin
+// runs and their flags. Each subcommand lives in its own file.
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// Main runs the command line and returns the process exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) < 2 {
+		usage(stderr)
+		return 2
+	}
+	switch args[1] {
+	case "serve":
+		return serve(args[2:], stdout, stderr)
+	case "help", "-h", "--help":
+		usage(stdout)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "ersatzraum: unknown command %q\n\n", args[1])
+		usage(stderr)
+		return 2
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `Ersatzraum – the fallback classroom a school hosts itself.
+
+Usage:
+  ersatzraum serve [flags]   start the server (ersatzraum serve --help lists the flags)
+  ersatzraum help            show this text
+`)
+}
+
+// Run is Main for the real process.
+func Run() { os.Exit(Main(os.Args, os.Stdout, os.Stderr)) }

@@ -1,0 +1,71 @@
+// Package lesson owns what identifies a lesson from outside: lesson ids and
+// the short join codes that students type, read aloud or scan. Codes are
+// shown once to the teacher and stored only as hashes.
+package lesson
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"strings"
+)
+
+// CodeAlphabet leaves out the symbols that are confused when a code is read
+// aloud, written on a board or typed on a phone: 0/O and 1/I/L.
+const CodeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+// CodeLength is the number of symbols in a join code: 31^8 ≈ 8.5·10^11
+// combinations (39.6 bits). docs/security.md shows why that is enough with
+// the join rate limit.
+const CodeLength = 8
+
+// NewCode returns a fresh random join code, grouped as XXXX-XXXX.
+func NewCode() string {
+	b := make([]byte, CodeLength)
+	for i := range b {
+		b[i] = CodeAlphabet[randIndex(len(CodeAlphabet))]
+	}
+	return string(b[:4]) + "-" + string(b[4:])
+}
+
+// randIndex returns a uniform index below n without modulo bias.
+func randIndex(n int) int {
+	limit := 256 - 256%n
+	var one [1]byte
+	for {
+		rand.Read(one[:])
+		if int(one[0]) < limit {
+			return int(one[0]) % n
+		}
+	}
+}
+
+// NormalizeCode turns what a person typed into the canonical form: upper
+// case, no spaces or dashes. It returns "" when the result cannot be a code.
+func NormalizeCode(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(s) {
+		switch r {
+		case ' ', '-', '\t':
+			continue
+		}
+		if !strings.ContainsRune(CodeAlphabet, r) {
+			return ""
+		}
+		b.WriteRune(r)
+	}
+	if b.Len() != CodeLength {
+		return ""
+	}
+	return b.String()
+}
+
+// HashCode returns the hash under which a normalized code is stored.
+func HashCode(normalized string) []byte {
+	sum := sha256.Sum256([]byte("ersatzraum-join-code:" + normalized))
+	return sum[:]
+}
+
+// NewID returns a random identifier for lessons and participants.
+func NewID() string {
+	return strings.ToLower(rand.Text())
+}

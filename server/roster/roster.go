@@ -1,0 +1,163 @@
+// Package roster owns the roll call's records: the line kept for each
+// student of a lesson, and the write-through queue that carries every change
+// from the live roll call (held in memory by the signaling hub) to storage
+// without making the signaling path wait for the disk.
+package roster
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Line is one student's roll-call state in one lesson.
+type Line struct {
+	LessonID      string
+	ParticipantID string
+	Name          string
+	Status        string
+	Camera        bool
+	JoinedAt      time.Time
+	LeftAt        time.Time // zero while connected
+	ResumeHash    []byte
+}
+
+// Store is what the writer needs from storage.
+type Store interface {
+	PutLine(ctx context.Context, l Line) error
+	EndLesson(ctx context.Context, lessonID string, at time.Time) error
+}
+
+type job struct {
+	line   *Line
+	endID  string
+	endAt  time.Time
+	synced chan struct{}
+}
+
+// Writer writes roll-call changes to storage in the order they happened,
+// on its own goroutine. Enqueueing never blocks: the queue grows instead,
+// because losing an attendance record is worse than holding it in memory
+// for the moment the disk is slow.
+type Writer struct {
+	store Store
+	log   *slog.Logger
+
+	mu      sync.Mutex
+	queue   []job
+	wake    chan struct{}
+	closed  bool
+	stopped chan struct{}
+}
+
+// NewWriter starts a writer. Call Close to flush and stop it.
+func NewWriter(store Store, log *slog.Logger) *Writer {
+	w := &Writer{store: store, log: log, wake: make(chan struct{}, 1), stopped: make(chan struct{})}
+	go w.run()
+	return w
+}
+
+// Record queues a roll-call line for writing.
+func (w *Writer) Record(l Line) { w.push(job{line: &l}) }
+
+// RecordEnd queues the end of a lesson for writing.
+func (w *Writer) RecordEnd(lessonID string, at time.Time) {
+	w.push(job{endID: lessonID, endAt: at})
+}
+
+// Sync waits until everything queued before it has been written.
+func (w *Writer) Sync() {
+	done := make(chan struct{})
+	if !w.push(job{synced: done}) {
+		return
+	}
+	<-done
+}
+
+func (w *Writer) push(j job) bool {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return false
+	}
+	w.queue = append(w.queue, j)
+	w.mu.Unlock()
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+	return true
+}
+
+// Close writes what is queued and stops the writer.
+func (w *Writer) Close() {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		<-w.stopped
+		return
+	}
+	w.closed = true
+	w.mu.Unlock()
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+	<-w.stopped
+}
+
+func (w *Writer) run() {
+	defer close(w.stopped)
+	for {
+		<-w.wake
+		for {
+			w.mu.Lock()
+			batch := w.queue
+			w.queue = nil
+			closed := w.closed
+			w.mu.Unlock()
+			if len(batch) == 0 {
+				if closed {
+					return
+				}
+				break
+			}
+			for _, j := range batch {
+				w.write(j)
+			}
+		}
+	}
+}
+
+func (w *Writer) write(j job) {
+	switch {
+	case j.synced != nil:
+		close(j.synced)
+	case j.line != nil:
+		w.retry("attendance", func(ctx context.Context) error { return w.store.PutLine(ctx, *j.line) })
+	case j.endID != "":
+		w.retry("lesson end", func(ctx context.Context) error { return w.store.EndLesson(ctx, j.endID, j.endAt) })
+	}
+}
+
+// retry keeps trying a write that failed for a passing reason (a locked
+// database, a full disk being cleaned up) a few times before giving up loudly.
+func (w *Writer) retry(what string, write func(context.Context) error) {
+	delay := 50 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err := write(ctx)
+		cancel()
+		if err == nil {
+			return
+		}
+		if attempt == 5 {
+			w.log.Error("roll call write failed, giving up", "what", what, "err", err)
+			return
+		}
+		w.log.Warn("roll call write failed, retrying", "what", what, "attempt", attempt, "err", err)
+		time.Sleep(delay)
+		delay *= 2
+	}
+}

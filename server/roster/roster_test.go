@@ -1,0 +1,61 @@
+package roster
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+)
+
+type memStore struct {
+	mu       sync.Mutex
+	lines    []Line
+	ended    []string
+	failures int
+}
+
+func (m *memStore) PutLine(_ context.Context, l Line) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.failures > 0 {
+		m.failures--
+		return errors.New("database is locked")
+	}
+	m.lines = append(m.lines, l)
+	return nil
+}
+
+func (m *memStore) EndLesson(_ context.Context, id string, _ time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.ended = append(m.ended, id)
+	return nil
+}
+
+func TestWriterKeepsOrderAndRetries(t *testing.T) {
+	store := &memStore{failures: 2}
+	w := NewWriter(store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	for _, name := range []string{"a", "b", "c"} {
+		w.Record(Line{LessonID: "l", ParticipantID: name, Name: name})
+	}
+	w.RecordEnd("l", time.Now())
+	w.Sync()
+	store.mu.Lock()
+	if len(store.lines) != 3 || store.lines[0].Name != "a" || store.lines[2].Name != "c" {
+		t.Fatalf("lines written out of order or lost: %+v", store.lines)
+	}
+	if len(store.ended) != 1 {
+		t.Fatalf("lesson end not written: %v", store.ended)
+	}
+	store.mu.Unlock()
+	w.Record(Line{LessonID: "l", ParticipantID: "d"})
+	w.Close()
+	if len(store.lines) != 4 {
+		t.Fatalf("Close did not flush: %d lines", len(store.lines))
+	}
+	w.Record(Line{LessonID: "l", ParticipantID: "late"}) // after Close: dropped, must not panic
+	w.Sync()
+}

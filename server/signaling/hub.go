@@ -1,0 +1,210 @@
+// Package signaling owns the live side of a lesson: who is connected, the
+// in-memory roll call, and the relay of WebRTC negotiation between each
+// student and the teacher (a star: students never signal each other). The
+// hub is transport-free and can be driven in tests through the Conn
+// interface; ws.go binds it to gorilla/websocket.
+package signaling
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"log/slog"
+	"sync"
+	"time"
+
+	"ersatzraum/app/protocol"
+	"ersatzraum/server/lesson"
+	"ersatzraum/server/roster"
+)
+
+// Conn is the hub's view of one client connection.
+type Conn interface {
+	// Send queues a message without blocking; false means the client's
+	// queue is full and it will be disconnected.
+	Send(msg []byte) bool
+	// Close sends a close frame with code and reason and drops the client.
+	// It must not call back into the hub: the transport reports the end of
+	// the connection later, through Session.Closed, from its own goroutine.
+	Close(code int, reason string)
+}
+
+// Recorder receives every roll-call change for durable storage. It must
+// not block.
+type Recorder interface {
+	Record(roster.Line)
+	RecordEnd(lessonID string, at time.Time)
+}
+
+// Identity is what the transport learned about a client before its first
+// message: the teacher behind a valid session cookie, if any.
+type Identity struct {
+	TeacherID string
+}
+
+// Lesson is what the hub needs to host a lesson.
+type Lesson struct {
+	ID        string
+	TeacherID string
+	Title     string
+	CodeHash  []byte
+	// Code is the join code in clear while this process knows it (it was
+	// created here); after a restart only the hash is known.
+	Code string
+}
+
+// Hub routes messages between the clients of all live lessons.
+type Hub struct {
+	rec Recorder
+	log *slog.Logger
+	now func() time.Time
+
+	mu     sync.RWMutex
+	byID   map[string]*room
+	byCode map[string]*room // key: hex of lesson.HashCode
+}
+
+// NewHub returns an empty hub.
+func NewHub(rec Recorder, log *slog.Logger) *Hub {
+	return &Hub{
+		rec:    rec,
+		log:    log,
+		now:    time.Now,
+		byID:   make(map[string]*room),
+		byCode: make(map[string]*room),
+	}
+}
+
+// AddLesson makes a lesson joinable. lines restore its roll call after a
+// restart; every restored student starts offline.
+func (h *Hub) AddLesson(l Lesson, lines []roster.Line) {
+	r := &room{lesson: l, students: make(map[string]*student)}
+	for _, ln := range lines {
+		ln := ln
+		if ln.LeftAt.IsZero() {
+			// The server went down while the student was connected: the
+			// student left when the server did, as far as anyone can tell.
+			ln.LeftAt = h.now()
+		}
+		r.students[ln.ParticipantID] = &student{line: ln}
+		r.order = append(r.order, ln.ParticipantID)
+	}
+	h.mu.Lock()
+	h.byID[l.ID] = r
+	h.byCode[hex.EncodeToString(l.CodeHash)] = r
+	h.mu.Unlock()
+}
+
+// LessonCount returns the number of live lessons.
+func (h *Hub) LessonCount() int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.byID)
+}
+
+// Shutdown tells every client that the server is going away; clients
+// reconnect on their own and resume.
+func (h *Hub) Shutdown() {
+	h.mu.RLock()
+	rooms := make([]*room, 0, len(h.byID))
+	for _, r := range h.byID {
+		rooms = append(rooms, r)
+	}
+	h.mu.RUnlock()
+	for _, r := range rooms {
+		r.mu.Lock()
+		conns := r.conns()
+		r.mu.Unlock()
+		for _, c := range conns {
+			c.conn.Close(CloseGoingAway, "server restarting")
+		}
+	}
+}
+
+func (h *Hub) roomByID(id string) *room {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.byID[id]
+}
+
+func (h *Hub) roomByCode(hash []byte) *room {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.byCode[hex.EncodeToString(hash)]
+}
+
+func (h *Hub) removeRoom(r *room) {
+	h.mu.Lock()
+	delete(h.byID, r.lesson.ID)
+	delete(h.byCode, hex.EncodeToString(r.lesson.CodeHash))
+	h.mu.Unlock()
+}
+
+// room is one live lesson.
+type room struct {
+	lesson Lesson
+
+	mu       sync.Mutex
+	teacher  *Session
+	students map[string]*student
+	order    []string // participant ids in first-join order
+	ended    bool
+}
+
+type student struct {
+	line roster.Line
+	conn *Session // nil while offline
+}
+
+func (r *room) conns() []*Session {
+	var out []*Session
+	if r.teacher != nil {
+		out = append(out, r.teacher)
+	}
+	for _, s := range r.students {
+		if s.conn != nil {
+			out = append(out, s.conn)
+		}
+	}
+	return out
+}
+
+func (r *room) rollCall() []protocol.Entry {
+	out := make([]protocol.Entry, 0, len(r.order))
+	for _, id := range r.order {
+		out = append(out, r.students[id].entry())
+	}
+	return out
+}
+
+func (s *student) entry() protocol.Entry {
+	e := protocol.Entry{
+		ID:       s.line.ParticipantID,
+		Name:     s.line.Name,
+		Status:   s.line.Status,
+		Online:   s.conn != nil,
+		Camera:   s.line.Camera,
+		JoinedAt: s.line.JoinedAt.UnixMilli(),
+	}
+	if !s.line.LeftAt.IsZero() {
+		e.LeftAt = s.line.LeftAt.UnixMilli()
+	}
+	return e
+}
+
+// findByResume returns the student whose resume token hashes to hash.
+func (r *room) findByResume(hash []byte) *student {
+	for _, s := range r.students {
+		if subtle.ConstantTimeCompare(s.line.ResumeHash, hash) == 1 {
+			return s
+		}
+	}
+	return nil
+}
+
+func hashResume(token string) []byte {
+	sum := sha256.Sum256([]byte("ersatzraum-resume:" + token))
+	return sum[:]
+}
+
+func newResumeToken() string { return lesson.NewID() + lesson.NewID() }

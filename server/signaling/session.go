@@ -1,0 +1,368 @@
+package signaling
+
+import (
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"ersatzraum/app/protocol"
+	"ersatzraum/server/lesson"
+	"ersatzraum/server/roster"
+)
+
+// Close codes sent with the WebSocket close frame. 1000–1015 are the
+// standard ones; 4000–4999 are ours and documented in docs/protocol.md.
+const (
+	CloseNormal        = 1000
+	CloseGoingAway     = 1001 // server restarting: reconnect and resume
+	CloseProtocolError = 1002 // not our protocol at all
+	ClosePolicy        = 1008 // generic rule violation
+	CloseTooLarge      = 1009 // message above protocol.MaxMessageBytes
+	CloseUnauthorized  = 4001 // teacher hello without a valid session
+	CloseForbidden     = 4003 // role may not do that
+	CloseUnknownLesson = 4004 // no such lesson or join code
+	CloseRateLimited   = 4008 // too many messages
+	CloseReplaced      = 4009 // same identity connected from elsewhere
+	CloseLessonEnded   = 4010 // the teacher ended the lesson
+	CloseSlowConsumer  = 4011 // send queue full: client does not read
+	CloseBadHello      = 4012 // hello refused (bad name, second hello, ...)
+)
+
+// Message rate per connection: ICE gathering sends a burst of candidates,
+// after that a client is nearly silent.
+const (
+	messagesPerSecond = 20
+	messageBurst      = 60
+)
+
+// Session is one client connection's state in the hub. The transport calls
+// Receive for every message and Closed once, from a single goroutine.
+type Session struct {
+	hub     *Hub
+	conn    Conn
+	ident   Identity
+	limiter *rate.Limiter
+
+	role      string // "" until hello
+	room      *room
+	studentID string
+}
+
+// Connect registers a new connection.
+func (h *Hub) Connect(c Conn, id Identity) *Session {
+	return &Session{hub: h, conn: c, ident: id, limiter: rate.NewLimiter(messagesPerSecond, messageBurst)}
+}
+
+// Send queues a message; a client whose queue is full is disconnected.
+func (s *Session) send(msg []byte) {
+	if !s.conn.Send(msg) {
+		s.conn.Close(CloseSlowConsumer, "send queue full")
+	}
+}
+
+func (s *Session) sendError(code, message string) {
+	s.send(protocol.MustEncode(protocol.TypeError, protocol.Error{Code: code, Message: message}))
+}
+
+// fail reports an error and closes the connection.
+func (s *Session) fail(closeCode int, errCode, message string) {
+	s.sendError(errCode, message)
+	s.conn.Close(closeCode, errCode)
+}
+
+// Receive handles one message from the client.
+func (s *Session) Receive(raw []byte) {
+	if !s.limiter.Allow() {
+		s.fail(CloseRateLimited, protocol.ErrRateLimited, "more than 20 messages per second")
+		return
+	}
+	env, perr := protocol.Decode(raw)
+	s.hub.log.Debug("message", "type", env.Type, "role", s.role, "bytes", len(raw))
+	if perr != nil {
+		s.fail(CloseProtocolError, perr.Code, perr.Message)
+		return
+	}
+	if s.role == "" && env.Type != protocol.TypeHello {
+		s.fail(CloseBadHello, protocol.ErrNotHello, "the first message must be hello")
+		return
+	}
+	switch env.Type {
+	case protocol.TypeHello:
+		var h protocol.Hello
+		if perr := protocol.DecodeData(env, &h); perr != nil {
+			s.fail(CloseBadHello, perr.Code, perr.Message)
+			return
+		}
+		s.hello(h)
+	case protocol.TypeSignal:
+		var sig protocol.Signal
+		if perr := protocol.DecodeData(env, &sig); perr != nil {
+			s.sendError(perr.Code, perr.Message)
+			return
+		}
+		s.signal(sig)
+	case protocol.TypeEnd:
+		s.end()
+	default:
+		// Unknown types are refused but not fatal, so that a newer client
+		// can talk to an older server.
+		s.sendError(protocol.ErrUnknownType, "unknown message type "+quote(env.Type))
+	}
+}
+
+func quote(s string) string {
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return "\"" + s + "\""
+}
+
+func (s *Session) hello(h protocol.Hello) {
+	if s.role != "" {
+		s.fail(CloseBadHello, protocol.ErrAlreadyJoined, "hello was already sent on this connection")
+		return
+	}
+	switch h.Role {
+	case protocol.RoleTeacher:
+		s.helloTeacher(h)
+	case protocol.RoleStudent:
+		s.helloStudent(h)
+	default:
+		s.fail(CloseBadHello, protocol.ErrBadPayload, "role must be teacher or student")
+	}
+}
+
+func (s *Session) helloTeacher(h protocol.Hello) {
+	if s.ident.TeacherID == "" {
+		s.fail(CloseUnauthorized, protocol.ErrUnauthorized, "sign in as a teacher first")
+		return
+	}
+	r := s.hub.roomByID(h.Lesson)
+	if r == nil {
+		s.fail(CloseUnknownLesson, protocol.ErrUnknownLesson, "no live lesson with this id")
+		return
+	}
+	if r.lesson.TeacherID != s.ident.TeacherID {
+		s.fail(CloseForbidden, protocol.ErrForbidden, "this lesson belongs to another teacher")
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ended {
+		s.fail(CloseLessonEnded, protocol.ErrLessonEnded, "the lesson has ended")
+		return
+	}
+	if old := r.teacher; old != nil {
+		old.fail(CloseReplaced, protocol.ErrReplaced, "the lesson was opened in another window")
+	}
+	r.teacher = s
+	s.role, s.room = protocol.RoleTeacher, r
+	s.send(protocol.MustEncode(protocol.TypeWelcome, protocol.Welcome{
+		Self:     protocol.TeacherPeer,
+		Role:     protocol.RoleTeacher,
+		Lesson:   protocol.LessonInfo{ID: r.lesson.ID, Title: r.lesson.Title, Code: r.lesson.Code},
+		RollCall: r.rollCall(),
+	}))
+	online := protocol.MustEncode(protocol.TypeTeacherStatus, protocol.TeacherStatus{Online: true})
+	for _, st := range r.students {
+		if st.conn != nil {
+			st.conn.send(online)
+		}
+	}
+}
+
+func (s *Session) helloStudent(h protocol.Hello) {
+	code := lesson.NormalizeCode(h.Code)
+	if code == "" {
+		s.fail(CloseUnknownLesson, protocol.ErrUnknownLesson, "this is not a join code")
+		return
+	}
+	r := s.hub.roomByCode(lesson.HashCode(code))
+	if r == nil {
+		s.fail(CloseUnknownLesson, protocol.ErrUnknownLesson, "no live lesson with this code")
+		return
+	}
+	now := s.hub.now()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ended {
+		s.fail(CloseLessonEnded, protocol.ErrLessonEnded, "the lesson has ended")
+		return
+	}
+	var st *student
+	var token string
+	if h.Resume != "" {
+		st = r.findByResume(hashResume(h.Resume))
+	}
+	if st != nil {
+		if old := st.conn; old != nil {
+			old.studentID = "" // its Closed must not mark the student offline
+			old.fail(CloseReplaced, protocol.ErrReplaced, "you joined from another window")
+		}
+		st.line.LeftAt = time.Time{}
+		st.line.Camera = h.Camera
+	} else {
+		name, ok := protocol.CleanName(h.Name, protocol.MaxNameRunes)
+		if !ok {
+			s.fail(CloseBadHello, protocol.ErrBadName, "a name needs 1 to 60 printable characters")
+			return
+		}
+		token = newResumeToken()
+		st = &student{line: roster.Line{
+			LessonID:      r.lesson.ID,
+			ParticipantID: lesson.NewID(),
+			Name:          name,
+			Status:        protocol.StatusPresent,
+			Camera:        h.Camera,
+			JoinedAt:      now,
+			ResumeHash:    hashResume(token),
+		}}
+		r.students[st.line.ParticipantID] = st
+		r.order = append(r.order, st.line.ParticipantID)
+	}
+	st.conn = s
+	s.role, s.room, s.studentID = protocol.RoleStudent, r, st.line.ParticipantID
+	s.hub.rec.Record(st.line)
+	s.send(protocol.MustEncode(protocol.TypeWelcome, protocol.Welcome{
+		Self:          st.line.ParticipantID,
+		Role:          protocol.RoleStudent,
+		Lesson:        protocol.LessonInfo{ID: r.lesson.ID, Title: r.lesson.Title},
+		Resume:        token,
+		TeacherOnline: r.teacher != nil,
+	}))
+	r.notifyTeacher(st)
+}
+
+func (r *room) notifyTeacher(st *student) {
+	if r.teacher != nil {
+		r.teacher.send(protocol.MustEncode(protocol.TypeParticipant, st.entry()))
+	}
+}
+
+func (s *Session) signal(sig protocol.Signal) {
+	switch sig.Kind {
+	case protocol.SignalOffer, protocol.SignalAnswer:
+		if sig.SDP == "" {
+			s.sendError(protocol.ErrBadPayload, sig.Kind+" needs sdp")
+			return
+		}
+	case protocol.SignalCandidate:
+		if sig.Candidate == nil {
+			s.sendError(protocol.ErrBadPayload, "candidate needs candidate")
+			return
+		}
+	default:
+		s.sendError(protocol.ErrBadPayload, "kind must be offer, answer or candidate")
+		return
+	}
+	r := s.room
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if s.replaced() {
+		return
+	}
+	var target *Session
+	if s.role == protocol.RoleStudent {
+		// A student has exactly one peer: the teacher of its own lesson.
+		if sig.To != "" && sig.To != protocol.TeacherPeer {
+			s.sendError(protocol.ErrForbidden, "students can only signal the teacher")
+			return
+		}
+		sig.From = s.studentID
+		target = r.teacher
+	} else {
+		st, ok := r.students[sig.To]
+		if !ok {
+			s.sendError(protocol.ErrUnknownPeer, "no participant "+quote(sig.To)+" in this lesson")
+			return
+		}
+		sig.From = protocol.TeacherPeer
+		target = st.conn
+	}
+	if target == nil {
+		s.sendError(protocol.ErrPeerOffline, "the peer is not connected")
+		return
+	}
+	sig.To = ""
+	target.send(protocol.MustEncode(protocol.TypeSignal, sig))
+}
+
+func (s *Session) end() {
+	if s.role != protocol.RoleTeacher {
+		s.sendError(protocol.ErrForbidden, "only the teacher can end the lesson")
+		return
+	}
+	r := s.room
+	now := s.hub.now()
+	r.mu.Lock()
+	if r.ended || s.replaced() {
+		r.mu.Unlock()
+		return
+	}
+	r.ended = true
+	ended := protocol.MustEncode(protocol.TypeLessonEnded, nil)
+	for _, st := range r.students {
+		if st.conn != nil {
+			c := st.conn
+			c.studentID = ""
+			st.conn = nil
+			st.line.LeftAt = now
+			s.hub.rec.Record(st.line)
+			c.send(ended)
+			c.conn.Close(CloseLessonEnded, protocol.ErrLessonEnded)
+		}
+	}
+	r.teacher = nil
+	r.mu.Unlock()
+	s.hub.removeRoom(r)
+	s.hub.rec.RecordEnd(r.lesson.ID, now)
+	s.role = ""
+	s.send(ended)
+	s.conn.Close(CloseNormal, "lesson ended")
+}
+
+// replaced reports whether the hub already handed this session's identity
+// to another connection (or ended its lesson) and closed it, while the
+// transport may still deliver messages that were in flight. Call it with
+// s.room.mu held.
+func (s *Session) replaced() bool {
+	switch s.role {
+	case protocol.RoleTeacher:
+		return s.room.teacher != s
+	case protocol.RoleStudent:
+		return s.studentID == ""
+	}
+	return false
+}
+
+// Closed is called once when the connection is gone.
+func (s *Session) Closed() {
+	r := s.room
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch s.role {
+	case protocol.RoleTeacher:
+		if r.teacher != s {
+			return
+		}
+		r.teacher = nil
+		offline := protocol.MustEncode(protocol.TypeTeacherStatus, protocol.TeacherStatus{Online: false})
+		for _, st := range r.students {
+			if st.conn != nil {
+				st.conn.send(offline)
+			}
+		}
+	case protocol.RoleStudent:
+		st, ok := r.students[s.studentID]
+		if !ok || st.conn != s {
+			return
+		}
+		st.conn = nil
+		st.line.LeftAt = s.hub.now()
+		s.hub.rec.Record(st.line)
+		r.notifyTeacher(st)
+	}
+}

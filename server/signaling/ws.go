@@ -1,0 +1,164 @@
+package signaling
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"ersatzraum/app/protocol"
+)
+
+// Connection limits. pingInterval is well below the 60 s after which common
+// reverse proxies cut an idle connection.
+const (
+	sendQueueLength = 32
+	writeDeadline   = 10 * time.Second
+	pingInterval    = 25 * time.Second
+	pongWait        = 2*pingInterval + 10*time.Second
+)
+
+// Endpoint serves the signaling WebSocket.
+type Endpoint struct {
+	Hub *Hub
+	// Identify reads who the client is from the upgrade request (its
+	// session cookie).
+	Identify func(*http.Request) Identity
+	// CheckOrigin decides whether a page from the request's Origin may
+	// connect. Without it, only the same host is allowed.
+	CheckOrigin func(*http.Request) bool
+	Log         *slog.Logger
+}
+
+func (e *Endpoint) upgrader() *websocket.Upgrader {
+	// A nil CheckOrigin is gorilla's default: the Origin's host must equal
+	// the request's Host.
+	return &websocket.Upgrader{
+		ReadBufferSize:  1024,
+		WriteBufferSize: 1024,
+		CheckOrigin:     e.CheckOrigin,
+		// The buffer pool lets idle connections hold no write buffer.
+		WriteBufferPool: &sync.Pool{},
+	}
+}
+
+func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ws, err := e.upgrader().Upgrade(w, r, nil)
+	if err != nil {
+		// Upgrade has already answered with a 4xx.
+		e.Log.Info("websocket upgrade refused", "err", err, "origin", r.Header.Get("Origin"))
+		return
+	}
+	var id Identity
+	if e.Identify != nil {
+		id = e.Identify(r)
+	}
+	e.Log.Debug("websocket connected", "teacher", id.TeacherID != "")
+	c := &wsConn{ws: ws, send: make(chan []byte, sendQueueLength), closing: make(chan struct{})}
+	session := e.Hub.Connect(c, id)
+	go c.writeLoop()
+	c.readLoop(session)
+}
+
+// wsConn adapts a gorilla connection to the hub's Conn.
+type wsConn struct {
+	ws      *websocket.Conn
+	send    chan []byte
+	closing chan struct{}
+
+	once        sync.Once
+	closeCode   int
+	closeReason string
+}
+
+func (c *wsConn) Send(msg []byte) bool {
+	select {
+	case <-c.closing:
+		return true // already going away; nothing to report
+	default:
+	}
+	select {
+	case c.send <- msg:
+		return true
+	default:
+		return false
+	}
+}
+
+func (c *wsConn) Close(code int, reason string) {
+	c.once.Do(func() {
+		c.closeCode, c.closeReason = code, reason
+		close(c.closing)
+	})
+}
+
+func (c *wsConn) readLoop(s *Session) {
+	defer func() {
+		s.Closed()
+		c.Close(CloseNormal, "")
+	}()
+	c.ws.SetReadLimit(protocol.MaxMessageBytes)
+	c.ws.SetReadDeadline(time.Now().Add(pongWait))
+	c.ws.SetPongHandler(func(string) error {
+		return c.ws.SetReadDeadline(time.Now().Add(pongWait))
+	})
+	for {
+		kind, msg, err := c.ws.ReadMessage()
+		if err != nil {
+			if errors.Is(err, websocket.ErrReadLimit) {
+				c.Close(CloseTooLarge, protocol.ErrTooLarge)
+			}
+			return
+		}
+		if kind != websocket.TextMessage {
+			s.fail(CloseProtocolError, protocol.ErrMalformed, "only text messages are accepted")
+			continue
+		}
+		s.Receive(msg)
+	}
+}
+
+func (c *wsConn) writeLoop() {
+	ping := time.NewTicker(pingInterval)
+	defer func() {
+		ping.Stop()
+		c.ws.Close()
+	}()
+	for {
+		select {
+		case msg := <-c.send:
+			if !c.write(msg) {
+				return
+			}
+		case <-ping.C:
+			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeDeadline)); err != nil {
+				return
+			}
+		case <-c.closing:
+			// Flush what was queued before the close (usually the error
+			// that explains it), then say goodbye.
+			for {
+				select {
+				case msg := <-c.send:
+					if !c.write(msg) {
+						return
+					}
+					continue
+				default:
+				}
+				break
+			}
+			frame := websocket.FormatCloseMessage(c.closeCode, c.closeReason)
+			c.ws.WriteControl(websocket.CloseMessage, frame, time.Now().Add(time.Second))
+			return
+		}
+	}
+}
+
+func (c *wsConn) write(msg []byte) bool {
+	c.ws.SetWriteDeadline(time.Now().Add(writeDeadline))
+	return c.ws.WriteMessage(websocket.TextMessage, msg) == nil
+}

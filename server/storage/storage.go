@@ -1,0 +1,127 @@
+// Package storage owns durable state: teachers, their login tokens and
+// sessions, lessons and the roll call, kept in an embedded SQLite database
+// (modernc.org/sqlite, pure Go). Callers depend on small interfaces of their
+// own, so that another engine (PostgreSQL) can replace this one later.
+//
+// Every write runs with synchronous=FULL in WAL mode: once a method returns
+// without error, the data survives a crash of the process or the machine.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// ErrNotFound is returned when a looked-up row does not exist (or, for
+// tokens and sessions, is expired or used).
+var ErrNotFound = errors.New("not found")
+
+// DB is the SQLite-backed store.
+type DB struct {
+	sql *sql.DB
+}
+
+// Open opens (creating if needed) the database in dir and migrates it.
+func Open(ctx context.Context, dir string) (*DB, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data directory %s: %w", dir, err)
+	}
+	path := filepath.Join(dir, "ersatzraum.db")
+	dsn := "file:" + path +
+		"?_pragma=journal_mode(WAL)" +
+		"&_pragma=synchronous(FULL)" +
+		"&_pragma=busy_timeout(5000)" +
+		"&_pragma=foreign_keys(1)" +
+		"&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	// SQLite has one writer at a time; a few connections let reads run
+	// beside it without piling up lock waits.
+	db.SetMaxOpenConns(4)
+	s := &DB{sql: db}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *DB) Close() error { return s.sql.Close() }
+
+// Ping reports whether the database answers.
+func (s *DB) Ping(ctx context.Context) error { return s.sql.PingContext(ctx) }
+
+func (s *DB) migrate(ctx context.Context) error {
+	var version int
+	if err := s.sql.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return err
+	}
+	for i := version; i < len(migrations); i++ {
+		tx, err := s.sql.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// migrations are applied in order; never edit one that has shipped, append.
+var migrations = []string{
+	`
+CREATE TABLE teachers (
+	id         TEXT PRIMARY KEY,
+	name       TEXT NOT NULL UNIQUE,
+	created_at INTEGER NOT NULL
+);
+CREATE TABLE login_tokens (
+	hash       BLOB PRIMARY KEY,
+	teacher_id TEXT NOT NULL REFERENCES teachers(id) ON DELETE CASCADE,
+	expires_at INTEGER NOT NULL,
+	used_at    INTEGER
+);
+CREATE TABLE sessions (
+	hash       BLOB PRIMARY KEY,
+	teacher_id TEXT NOT NULL REFERENCES teachers(id) ON DELETE CASCADE,
+	expires_at INTEGER NOT NULL
+);
+CREATE TABLE lessons (
+	id         TEXT PRIMARY KEY,
+	teacher_id TEXT NOT NULL REFERENCES teachers(id) ON DELETE CASCADE,
+	title      TEXT NOT NULL,
+	code_hash  BLOB NOT NULL UNIQUE,
+	created_at INTEGER NOT NULL,
+	ended_at   INTEGER
+);
+CREATE TABLE attendance (
+	lesson_id      TEXT NOT NULL REFERENCES lessons(id) ON DELETE CASCADE,
+	participant_id TEXT NOT NULL,
+	name           TEXT NOT NULL,
+	status         TEXT NOT NULL,
+	camera         INTEGER NOT NULL,
+	joined_at      INTEGER NOT NULL,
+	left_at        INTEGER,
+	resume_hash    BLOB NOT NULL,
+	PRIMARY KEY (lesson_id, participant_id)
+);
+`,
+}

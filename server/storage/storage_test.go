@@ -1,0 +1,107 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+func openTest(t *testing.T, dir string) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestAttendanceSurvivesReopen(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := openTest(t, dir)
+	now := time.UnixMilli(time.Now().UnixMilli())
+	if err := db.CreateTeacher(ctx, Teacher{ID: "t1", Name: "Frau Weber", CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateLesson(ctx, Lesson{ID: "l1", TeacherID: "t1", Title: "7b Mathe", CodeHash: []byte{1}, CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	a := Attendance{LessonID: "l1", ParticipantID: "p1", Name: "Lea", Status: "present", Camera: true, JoinedAt: now, ResumeHash: []byte{9}}
+	if err := db.PutAttendance(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	a.LeftAt = now.Add(time.Minute)
+	if err := db.PutAttendance(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	db2 := openTest(t, dir)
+	rows, err := db2.LessonAttendance(ctx, "l1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 {
+		t.Fatalf("want 1 row after reopen, got %d", len(rows))
+	}
+	got := rows[0]
+	if got.Name != "Lea" || got.Status != "present" || !got.Camera || !got.JoinedAt.Equal(now) || !got.LeftAt.Equal(now.Add(time.Minute)) {
+		t.Fatalf("row changed across reopen: %+v", got)
+	}
+	active, err := db2.ActiveLessons(ctx)
+	if err != nil || len(active) != 1 || active[0].Title != "7b Mathe" {
+		t.Fatalf("active lessons: %v %+v", err, active)
+	}
+	if err := db2.EndLesson(ctx, "l1", now); err != nil {
+		t.Fatal(err)
+	}
+	if active, _ := db2.ActiveLessons(ctx); len(active) != 0 {
+		t.Fatalf("ended lesson still active: %+v", active)
+	}
+	if err := db2.EndLesson(ctx, "l1", now); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("ending twice: want ErrNotFound, got %v", err)
+	}
+}
+
+func TestLoginTokenIsOneTime(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t, t.TempDir())
+	now := time.Now()
+	db.CreateTeacher(ctx, Teacher{ID: "t1", Name: "A", CreatedAt: now})
+	if err := db.PutLoginToken(ctx, []byte("h"), "t1", now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.PutLoginToken(ctx, []byte("old"), "t1", now.Add(-time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	id, err := db.ConsumeLoginToken(ctx, []byte("h"), now)
+	if err != nil || id != "t1" {
+		t.Fatalf("first use: %q %v", id, err)
+	}
+	if _, err := db.ConsumeLoginToken(ctx, []byte("h"), now); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("reuse: want ErrNotFound, got %v", err)
+	}
+	if _, err := db.ConsumeLoginToken(ctx, []byte("old"), now); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("expired: want ErrNotFound, got %v", err)
+	}
+}
+
+func TestSessions(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t, t.TempDir())
+	now := time.Now()
+	db.CreateTeacher(ctx, Teacher{ID: "t1", Name: "A", CreatedAt: now})
+	db.PutSession(ctx, []byte("s"), "t1", now.Add(time.Hour))
+	if id, err := db.SessionTeacher(ctx, []byte("s"), now); err != nil || id != "t1" {
+		t.Fatalf("session: %q %v", id, err)
+	}
+	if _, err := db.SessionTeacher(ctx, []byte("s"), now.Add(2*time.Hour)); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("expired session accepted: %v", err)
+	}
+	db.DeleteSession(ctx, []byte("s"))
+	if _, err := db.SessionTeacher(ctx, []byte("s"), now); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("deleted session accepted: %v", err)
+	}
+}
