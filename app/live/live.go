@@ -49,7 +49,8 @@ func Backoff(attempt int, jitter float64) time.Duration {
 // refused who we are or what we asked for, and trying again cannot help.
 func Final(code int) bool {
 	switch code {
-	case 4001, 4003, 4004, 4009, 4010, 4012:
+	case 1000, // the server closes normally only when the lesson is over
+		4001, 4003, 4004, 4009, 4010, 4012:
 		return true
 	}
 	return false

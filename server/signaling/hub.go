@@ -80,11 +80,12 @@ func NewHub(rec Recorder, log *slog.Logger) *Hub {
 func (h *Hub) AddLesson(l Lesson, lines []roster.Line) {
 	r := &room{lesson: l, students: make(map[string]*student)}
 	for _, ln := range lines {
-		ln := ln
 		if ln.LeftAt.IsZero() {
-			// The server went down while the student was connected: the
-			// student left when the server did, as far as anyone can tell.
+			// The server went down while the student was connected: as far
+			// as anyone can tell, the student left when the server did.
+			// Store that, so the record does not claim they never left.
 			ln.LeftAt = h.now()
+			h.rec.Record(ln)
 		}
 		r.students[ln.ParticipantID] = &student{line: ln}
 		r.order = append(r.order, ln.ParticipantID)

@@ -1050,6 +1050,11 @@ func TestAddLessonRestoresRollCall(t *testing.T) {
 	if !lines[0].LeftAt.IsZero() {
 		t.Error("AddLesson modified the caller's lines")
 	}
+	// The leave time set at the restart is stored too; Bea's is stored already.
+	recorded, _ := h.rec.snapshot()
+	if len(recorded) != 1 || recorded[0].ParticipantID != "p-ada" || !recorded[0].LeftAt.Equal(restart) {
+		t.Errorf("restored lines recorded: %+v", recorded)
+	}
 
 	// A restored student resumes with the token from before the restart.
 	stu := h.connect(t, Identity{})
