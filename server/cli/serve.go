@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -18,7 +19,9 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"ersatzraum/server/accounts"
+	"ersatzraum/server/admission"
 	"ersatzraum/server/httpapi"
+	"ersatzraum/server/metrics"
 	"ersatzraum/server/roster"
 	"ersatzraum/server/signaling"
 	"ersatzraum/server/storage"
@@ -26,11 +29,14 @@ import (
 )
 
 type serveConfig struct {
-	addr      string
-	data      string
-	publicURL string
-	logLevel  string
-	logFormat string
+	addr           string
+	data           string
+	publicURL      string
+	logLevel       string
+	logFormat      string
+	trustedProxies string
+	allowedOrigins string
+	metricsAllow   string
 }
 
 func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
@@ -42,6 +48,9 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.StringVar(&cfg.publicURL, "public-url", "", "`URL` under which users reach the server, used in printed links (default http://ADDR)")
 	fs.StringVar(&cfg.logLevel, "log-level", "info", "log `LEVEL`: debug, info, warn or error")
 	fs.StringVar(&cfg.logFormat, "log-format", "text", "log `FORMAT`: text or json")
+	fs.StringVar(&cfg.trustedProxies, "trusted-proxies", "", "comma-separated `ADDRS` or CIDRs of reverse proxies whose X-Forwarded-For is believed (default none)")
+	fs.StringVar(&cfg.allowedOrigins, "allowed-origins", "", "comma-separated `ORIGINS` (https://host) of other sites that may host the app and connect; the server's own host is always allowed")
+	fs.StringVar(&cfg.metricsAllow, "metrics-allow", "127.0.0.0/8,::1", "comma-separated `ADDRS` or CIDRs that may read /metrics")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: ersatzraum serve [flags]\n\nStarts the Ersatzraum server: the app, its API and the signaling WebSocket.\nOn an empty data folder it creates a teacher account; every start prints\na fresh one-time login link for it.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -66,6 +75,21 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ersatzraum serve: --addr %q is not HOST:PORT\n", cfg.addr)
 		return 2
 	}
+	if _, err := admission.ParseTrusted(cfg.trustedProxies); err != nil {
+		fmt.Fprintf(stderr, "ersatzraum serve: --trusted-proxies: %v\n", err)
+		return 2
+	}
+	if _, err := admission.ParseTrusted(cfg.metricsAllow); err != nil {
+		fmt.Fprintf(stderr, "ersatzraum serve: --metrics-allow: %v\n", err)
+		return 2
+	}
+	for _, o := range splitList(cfg.allowedOrigins) {
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+			fmt.Fprintf(stderr, "ersatzraum serve: --allowed-origins: %q is not an origin like https://schule.example\n", o)
+			return 2
+		}
+	}
+	raiseFileLimit(log)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, cfg, stdout, log); err != nil {
@@ -125,6 +149,13 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	writer := roster.NewWriter(rosterStore{db}, log)
 	defer writer.Close()
 	hub := signaling.NewHub(writer, log)
+	reg := metrics.New(hub.LessonCount)
+	hub.Meter = reg.Signaling
+	gate := admission.NewGate(admission.DefaultLimits)
+	hub.Guard = gate
+	trusted, _ := admission.ParseTrusted(cfg.trustedProxies)
+	addrs := admission.Addresses{Trusted: trusted}
+	metricsAllow, _ := admission.ParseTrusted(cfg.metricsAllow)
 	if err := restoreLessons(ctx, db, hub); err != nil {
 		return err
 	}
@@ -149,11 +180,24 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 				}
 				return signaling.Identity{TeacherID: t.ID}
 			},
-			Log: log,
+			CheckOrigin: signaling.AllowOrigins(splitList(cfg.allowedOrigins)),
+			ClientAddr:  addrs.Client,
+			Gate:        gate,
+			Log:         log,
 		},
-		Assets: assets,
-		Pages:  pageHandler(assets),
-		Log:    log,
+		Assets:  assets,
+		Pages:   pageHandler(assets),
+		Metrics: reg.Handler(),
+		MetricsAllowed: func(r *http.Request) bool {
+			a := addrs.Client(r)
+			for _, p := range metricsAllow {
+				if p.Contains(a) {
+					return true
+				}
+			}
+			return false
+		},
+		Log: log,
 	}
 
 	ln, err := net.Listen("tcp", cfg.addr)
@@ -244,4 +288,14 @@ func pageHandler(assets *httpapi.Assets) *app.Handler {
 		Resources:               assets,
 		WasmContentLengthHeader: httpapi.WasmLengthHeader,
 	}
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -43,7 +43,11 @@ type Server struct {
 	Signaling http.Handler
 	Assets    *Assets
 	Pages     *app.Handler
-	Log       *slog.Logger
+	// Metrics serves /metrics to clients that MetricsAllowed admits
+	// (by default loopback only: operational data is not for everyone).
+	Metrics        http.Handler
+	MetricsAllowed func(*http.Request) bool
+	Log            *slog.Logger
 }
 
 // Handler returns the root handler.
@@ -57,6 +61,15 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /ws", s.Signaling)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", s.ready)
+	if s.Metrics != nil {
+		mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+			if s.MetricsAllowed != nil && !s.MetricsAllowed(r) {
+				http.Error(w, "metrics are not available from your address", http.StatusForbidden)
+				return
+			}
+			s.Metrics.ServeHTTP(w, r)
+		})
+	}
 	mux.Handle("/", s.Pages)
 	return securityHeaders(mux)
 }

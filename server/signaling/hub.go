@@ -10,6 +10,7 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"log/slog"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -37,10 +38,38 @@ type Recorder interface {
 }
 
 // Identity is what the transport learned about a client before its first
-// message: the teacher behind a valid session cookie, if any.
+// message: the teacher behind a valid session cookie, if any, and the
+// client's address.
 type Identity struct {
 	TeacherID string
+	Addr      netip.Addr
 }
+
+// Guard limits join-code guessing per address.
+type Guard interface {
+	MayGuess(addr netip.Addr) bool
+	GuessFailed(addr netip.Addr)
+}
+
+// Meter counts what the hub and its transport do, for /metrics.
+type Meter interface {
+	Connected(delta int)
+	Joined(role, result string, took time.Duration)
+	Relayed(kind string, took time.Duration)
+	Disconnected(reason string)
+}
+
+type noGuard struct{}
+
+func (noGuard) MayGuess(netip.Addr) bool { return true }
+func (noGuard) GuessFailed(netip.Addr)   {}
+
+type noMeter struct{}
+
+func (noMeter) Connected(int)                        {}
+func (noMeter) Joined(string, string, time.Duration) {}
+func (noMeter) Relayed(string, time.Duration)        {}
+func (noMeter) Disconnected(string)                  {}
 
 // Lesson is what the hub needs to host a lesson.
 type Lesson struct {
@@ -55,6 +84,11 @@ type Lesson struct {
 
 // Hub routes messages between the clients of all live lessons.
 type Hub struct {
+	// Guard and Meter may be replaced before the hub is used; NewHub sets
+	// ones that allow everything and count nothing.
+	Guard Guard
+	Meter Meter
+
 	rec Recorder
 	log *slog.Logger
 	now func() time.Time
@@ -67,6 +101,8 @@ type Hub struct {
 // NewHub returns an empty hub.
 func NewHub(rec Recorder, log *slog.Logger) *Hub {
 	return &Hub{
+		Guard:  noGuard{},
+		Meter:  noMeter{},
 		rec:    rec,
 		log:    log,
 		now:    time.Now,

@@ -43,6 +43,7 @@ type Session struct {
 	ident   Identity
 	limiter *rate.Limiter
 
+	lastError string // error code of the last refusal, for metrics
 	role      string // "" until hello
 	room      *room
 	studentID string
@@ -56,6 +57,7 @@ func (h *Hub) Connect(c Conn, id Identity) *Session {
 // Send queues a message; a client whose queue is full is disconnected.
 func (s *Session) send(msg []byte) {
 	if !s.conn.Send(msg) {
+		s.hub.Meter.Disconnected("slow-consumer")
 		s.conn.Close(CloseSlowConsumer, "send queue full")
 	}
 }
@@ -66,6 +68,7 @@ func (s *Session) sendError(code, message string) {
 
 // fail reports an error and closes the connection.
 func (s *Session) fail(closeCode int, errCode, message string) {
+	s.lastError = errCode
 	s.sendError(errCode, message)
 	s.conn.Close(closeCode, errCode)
 }
@@ -73,11 +76,11 @@ func (s *Session) fail(closeCode int, errCode, message string) {
 // Receive handles one message from the client.
 func (s *Session) Receive(raw []byte) {
 	if !s.limiter.Allow() {
+		s.hub.Meter.Disconnected("rate-limited")
 		s.fail(CloseRateLimited, protocol.ErrRateLimited, "more than 20 messages per second")
 		return
 	}
 	env, perr := protocol.Decode(raw)
-	s.hub.log.Debug("message", "type", env.Type, "role", s.role, "bytes", len(raw))
 	if perr != nil {
 		s.fail(CloseProtocolError, perr.Code, perr.Message)
 		return
@@ -122,6 +125,7 @@ func (s *Session) hello(h protocol.Hello) {
 		s.fail(CloseBadHello, protocol.ErrAlreadyJoined, "hello was already sent on this connection")
 		return
 	}
+	start := time.Now()
 	switch h.Role {
 	case protocol.RoleTeacher:
 		s.helloTeacher(h)
@@ -130,6 +134,11 @@ func (s *Session) hello(h protocol.Hello) {
 	default:
 		s.fail(CloseBadHello, protocol.ErrBadPayload, "role must be teacher or student")
 	}
+	result := "ok"
+	if s.role == "" {
+		result = s.lastError
+	}
+	s.hub.Meter.Joined(h.Role, result, time.Since(start))
 }
 
 func (s *Session) helloTeacher(h protocol.Hello) {
@@ -172,13 +181,22 @@ func (s *Session) helloTeacher(h protocol.Hello) {
 }
 
 func (s *Session) helloStudent(h protocol.Hello) {
+	// Wrong codes are limited per address; the limit is checked before the
+	// lookup, so that a guesser learns nothing once it is reached.
+	if !s.hub.Guard.MayGuess(s.ident.Addr) {
+		s.hub.Meter.Disconnected("guessing")
+		s.fail(CloseRateLimited, protocol.ErrRateLimited, "too many wrong join codes from your address; try again in a minute")
+		return
+	}
 	code := lesson.NormalizeCode(h.Code)
 	if code == "" {
+		s.hub.Guard.GuessFailed(s.ident.Addr)
 		s.fail(CloseUnknownLesson, protocol.ErrUnknownLesson, "this is not a join code")
 		return
 	}
 	r := s.hub.roomByCode(lesson.HashCode(code))
 	if r == nil {
+		s.hub.Guard.GuessFailed(s.ident.Addr)
 		s.fail(CloseUnknownLesson, protocol.ErrUnknownLesson, "no live lesson with this code")
 		return
 	}
@@ -240,6 +258,7 @@ func (r *room) notifyTeacher(st *student) {
 }
 
 func (s *Session) signal(sig protocol.Signal) {
+	received := time.Now()
 	switch sig.Kind {
 	case protocol.SignalOffer, protocol.SignalAnswer:
 		if sig.SDP == "" {
@@ -285,6 +304,7 @@ func (s *Session) signal(sig protocol.Signal) {
 	}
 	sig.To = ""
 	target.send(protocol.MustEncode(protocol.TypeSignal, sig))
+	s.hub.Meter.Relayed(sig.Kind, time.Since(received))
 }
 
 func (s *Session) end() {

@@ -4,6 +4,9 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,7 +33,11 @@ type Endpoint struct {
 	// CheckOrigin decides whether a page from the request's Origin may
 	// connect. Without it, only the same host is allowed.
 	CheckOrigin func(*http.Request) bool
-	Log         *slog.Logger
+	// ClientAddr returns the client's address (see package admission).
+	ClientAddr func(*http.Request) netip.Addr
+	// Gate, when set, limits new connections per address.
+	Gate interface{ AllowConnect(netip.Addr) bool }
+	Log  *slog.Logger
 }
 
 func (e *Endpoint) upgrader() *websocket.Upgrader {
@@ -46,6 +53,16 @@ func (e *Endpoint) upgrader() *websocket.Upgrader {
 }
 
 func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var addr netip.Addr
+	if e.ClientAddr != nil {
+		addr = e.ClientAddr(r)
+	}
+	if e.Gate != nil && !e.Gate.AllowConnect(addr) {
+		e.Hub.Meter.Disconnected("connect-rate")
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "too many connections from your address", http.StatusTooManyRequests)
+		return
+	}
 	ws, err := e.upgrader().Upgrade(w, r, nil)
 	if err != nil {
 		// Upgrade has already answered with a 4xx.
@@ -56,7 +73,9 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if e.Identify != nil {
 		id = e.Identify(r)
 	}
-	e.Log.Debug("websocket connected", "teacher", id.TeacherID != "")
+	id.Addr = addr
+	e.Hub.Meter.Connected(1)
+	defer e.Hub.Meter.Connected(-1)
 	c := &wsConn{ws: ws, send: make(chan []byte, sendQueueLength), closing: make(chan struct{})}
 	session := e.Hub.Connect(c, id)
 	go c.writeLoop()
@@ -109,6 +128,7 @@ func (c *wsConn) readLoop(s *Session) {
 		kind, msg, err := c.ws.ReadMessage()
 		if err != nil {
 			if errors.Is(err, websocket.ErrReadLimit) {
+				s.hub.Meter.Disconnected("too-large")
 				c.Close(CloseTooLarge, protocol.ErrTooLarge)
 			}
 			return
@@ -161,4 +181,29 @@ func (c *wsConn) writeLoop() {
 func (c *wsConn) write(msg []byte) bool {
 	c.ws.SetWriteDeadline(time.Now().Add(writeDeadline))
 	return c.ws.WriteMessage(websocket.TextMessage, msg) == nil
+}
+
+// AllowOrigins returns an origin check that admits pages from the
+// request's own host and from the listed origins (such as the web server
+// that hosts the exported static app). Clients that send no Origin are not
+// browsers and cannot be abused by another site, so they pass.
+func AllowOrigins(allowed []string) func(*http.Request) bool {
+	set := make(map[string]bool, len(allowed))
+	for _, o := range allowed {
+		set[strings.TrimRight(strings.ToLower(o), "/")] = true
+	}
+	return func(r *http.Request) bool {
+		origin := r.Header.Get("Origin")
+		if origin == "" {
+			return true
+		}
+		u, err := url.Parse(origin)
+		if err != nil {
+			return false
+		}
+		if strings.EqualFold(u.Host, r.Host) {
+			return true
+		}
+		return set[strings.ToLower(origin)]
+	}
 }
