@@ -309,3 +309,12 @@ func logConsole(t testing.TB, name string, ev any) {
 		t.Logf("%s exception: %s %v", name, e.ExceptionDetails.Text, e.ExceptionDetails.Exception)
 	}
 }
+
+// kill ends the server abruptly (SIGKILL), as a crash or a power cut would.
+func (s *server) kill(t testing.TB) {
+	if s.cmd.ProcessState != nil {
+		return
+	}
+	s.cmd.Process.Kill()
+	<-s.done
+}

@@ -29,20 +29,46 @@ type Client struct {
 	OnMessage func(protocol.Envelope)
 	OnState   func(s State, closeCode int, reason string)
 
-	mu   sync.Mutex
-	sock *Socket
-	stop chan struct{}
-	once sync.Once
+	mu    sync.Mutex
+	sock  *Socket
+	stop  chan struct{}
+	tasks chan func()
+	once  sync.Once
+}
+
+// Do runs f on the client's goroutine, in order with the messages, so
+// that state touched by OnMessage needs no locks. It never blocks; it is
+// safe to call from callbacks.
+func (c *Client) Do(f func()) {
+	go func() {
+		select {
+		case c.taskChan() <- f:
+		case <-c.stopChan():
+		}
+	}()
+}
+
+func (c *Client) taskChan() chan func() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.tasks == nil {
+		c.tasks = make(chan func())
+	}
+	return c.tasks
+}
+
+func (c *Client) stopChan() chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.stop == nil {
+		c.stop = make(chan struct{})
+	}
+	return c.stop
 }
 
 // Run connects and serves until the end; call it on its own goroutine.
 func (c *Client) Run() {
-	c.mu.Lock()
-	if c.stop == nil {
-		c.stop = make(chan struct{})
-	}
-	stop := c.stop
-	c.mu.Unlock()
+	stop, tasks := c.stopChan(), c.taskChan()
 	attempt := 0
 	for {
 		events := make(chan Event, 64)
@@ -54,7 +80,7 @@ func (c *Client) Run() {
 		c.mu.Lock()
 		c.sock = sock
 		c.mu.Unlock()
-		code, reason, opened := c.serve(sock, events, stop)
+		code, reason, opened := c.serve(sock, events, stop, tasks)
 		if opened {
 			attempt = 0
 		}
@@ -70,11 +96,18 @@ func (c *Client) Run() {
 		}
 		attempt++
 		c.OnState(Reconnecting, code, reason)
-		select {
-		case <-time.After(Backoff(attempt, rand.Float64())):
-		case <-stop:
-			c.OnState(Closed, CloseLeft, "left")
-			return
+		wait := time.After(Backoff(attempt, rand.Float64()))
+	waiting:
+		for {
+			select {
+			case <-wait:
+				break waiting
+			case f := <-tasks:
+				f()
+			case <-stop:
+				c.OnState(Closed, CloseLeft, "left")
+				return
+			}
 		}
 	}
 }
@@ -82,9 +115,11 @@ func (c *Client) Run() {
 // CloseLeft is the pseudo close code reported when the user left.
 const CloseLeft = 1000
 
-func (c *Client) serve(sock *Socket, events chan Event, stop chan struct{}) (code int, reason string, opened bool) {
+func (c *Client) serve(sock *Socket, events chan Event, stop chan struct{}, tasks chan func()) (code int, reason string, opened bool) {
 	for {
 		select {
+		case f := <-tasks:
+			f()
 		case <-stop:
 			sock.Close()
 			return CloseLeft, "left", opened
@@ -116,10 +151,6 @@ func (c *Client) Send(msgType string, data any) error {
 
 // Stop closes the connection for good.
 func (c *Client) Stop() {
-	c.mu.Lock()
-	if c.stop == nil {
-		c.stop = make(chan struct{})
-	}
-	c.mu.Unlock()
-	c.once.Do(func() { close(c.stop) })
+	stop := c.stopChan()
+	c.once.Do(func() { close(stop) })
 }

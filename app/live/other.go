@@ -57,8 +57,20 @@ func (*Peer) AddStream(Stream) {}
 // Receive does nothing outside the browser.
 func (*Peer) Receive(string, Stream) {}
 
+// State is empty outside the browser.
+func (*Peer) State() string { return "" }
+
+// Healthy is always false outside the browser.
+func (*Peer) Healthy() bool { return false }
+
 // Offer is not available outside the browser.
 func (*Peer) Offer() (string, error) { return "", ErrNotInBrowser }
+
+// RestartOffer is not available outside the browser.
+func (*Peer) RestartOffer() (string, error) { return "", ErrNotInBrowser }
+
+// Renegotiate is not available outside the browser.
+func (*Peer) Renegotiate(string) (string, error) { return "", ErrNotInBrowser }
 
 // Answer is not available outside the browser.
 func (*Peer) Answer(string, Stream) (string, error) { return "", ErrNotInBrowser }

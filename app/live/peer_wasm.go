@@ -41,7 +41,7 @@ func NewPeer(onCandidate func(protocol.Candidate), onStream func(Stream), onStat
 			UsernameFragment: init.UsernameFragment,
 		})
 	})
-	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) { onState(s.String()) })
+	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) { go onState(s.String()) })
 	// pion's js build has no OnTrack; listen on the browser object.
 	p.ontrack = js.FuncOf(func(_ js.Value, args []js.Value) any {
 		ev := args[0]
@@ -84,9 +84,45 @@ func (p *Peer) Receive(kind string, sending Stream) {
 	p.pc.AddTransceiverFromKind(codec, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly})
 }
 
+// Healthy reports whether the connection is up or still coming up; a
+// healthy connection is kept when signaling reconnects.
+func (p *Peer) Healthy() bool {
+	switch p.pc.ConnectionState() {
+	case webrtc.PeerConnectionStateNew, webrtc.PeerConnectionStateConnecting, webrtc.PeerConnectionStateConnected:
+		return true
+	}
+	return false
+}
+
+// State is the connection state as the browser names it.
+func (p *Peer) State() string { return p.pc.ConnectionState().String() }
+
 // Offer creates and sets the local offer.
-func (p *Peer) Offer() (string, error) {
-	offer, err := p.pc.CreateOffer(nil)
+func (p *Peer) Offer() (string, error) { return p.offer(nil) }
+
+// RestartOffer creates an offer that restarts ICE on this connection: new
+// candidates, same media and encryption.
+func (p *Peer) RestartOffer() (string, error) {
+	return p.offer(&webrtc.OfferOptions{ICERestart: true})
+}
+
+// Renegotiate answers a new offer (an ICE restart) on this connection.
+func (p *Peer) Renegotiate(offer string) (string, error) {
+	if err := p.setRemote(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer}); err != nil {
+		return "", err
+	}
+	answer, err := p.pc.CreateAnswer(nil)
+	if err != nil {
+		return "", err
+	}
+	if err := p.pc.SetLocalDescription(answer); err != nil {
+		return "", err
+	}
+	return answer.SDP, nil
+}
+
+func (p *Peer) offer(opts *webrtc.OfferOptions) (string, error) {
+	offer, err := p.pc.CreateOffer(opts)
 	if err != nil {
 		return "", err
 	}

@@ -82,6 +82,11 @@ type Hello struct {
 	Name   string `json:"name,omitempty"`
 	Camera bool   `json:"camera,omitempty"`
 	Resume string `json:"resume,omitempty"`
+	// Fresh is sent by a teacher whose page holds no peer connections (a
+	// new page load): students must then build theirs anew. A teacher that
+	// only lost the signaling connection says false, and the students'
+	// media keeps flowing on the connections they have.
+	Fresh bool `json:"fresh,omitempty"`
 }
 
 // LessonInfo describes a lesson to its participants.
@@ -128,9 +133,13 @@ type Candidate struct {
 // Signal carries WebRTC negotiation between a student and its teacher. The
 // sender sets To; the server replaces From with the sender's real id.
 type Signal struct {
-	To        string     `json:"to,omitempty"`
-	From      string     `json:"from,omitempty"`
-	Kind      string     `json:"kind"`
+	To   string `json:"to,omitempty"`
+	From string `json:"from,omitempty"`
+	Kind string `json:"kind"`
+	// Restart marks an offer that restarts ICE on the existing connection
+	// (the network path broke); the answerer renegotiates instead of
+	// building a new connection.
+	Restart   bool       `json:"restart,omitempty"`
 	SDP       string     `json:"sdp,omitempty"`
 	Candidate *Candidate `json:"candidate,omitempty"`
 }
@@ -138,6 +147,9 @@ type Signal struct {
 // TeacherStatus tells a student that the teacher's connection came or went.
 type TeacherStatus struct {
 	Online bool `json:"online"`
+	// Fresh: the teacher's page has no peer connection to this student any
+	// more; build a new one.
+	Fresh bool `json:"fresh,omitempty"`
 }
 
 // Error explains a refusal. Code is stable and documented; Message is for

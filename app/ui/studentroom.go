@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -44,10 +45,11 @@ type StudentRoom struct {
 	// the join buttons disappear as soon as the student joins.
 	pageCtx app.Context
 
-	client *live.Client
-	local  live.Stream
-	remote live.Stream
-	peer   *live.Peer // touched only on the client's goroutine
+	client    *live.Client
+	local     live.Stream
+	remote    live.Stream
+	peer      *live.Peer // touched only on the client's goroutine
+	teacherUp bool       // the teacher's signaling state, client goroutine
 }
 
 // OnMount reads the code from the address and the name remembered from
@@ -221,7 +223,10 @@ func (s *StudentRoom) handle(ctx app.Context, env protocol.Envelope, resumeKey s
 			ctx.SessionStorage().Set(resumeKey, w.Resume)
 		}
 		ctx.Dispatch(func(app.Context) { s.phase, s.teacherOnline = phaseIn, w.TeacherOnline })
-		if w.TeacherOnline {
+		s.teacherUp = w.TeacherOnline
+		// After a signaling reconnect a working connection is kept: media
+		// flowed on while the server was away.
+		if w.TeacherOnline && (s.peer == nil || !s.peer.Healthy()) {
 			s.connectPeer(ctx)
 		}
 	case protocol.TypeTeacherStatus:
@@ -230,7 +235,8 @@ func (s *StudentRoom) handle(ctx app.Context, env protocol.Envelope, resumeKey s
 			return
 		}
 		ctx.Dispatch(func(app.Context) { s.teacherOnline = ts.Online })
-		if ts.Online {
+		s.teacherUp = ts.Online
+		if ts.Online && (ts.Fresh || s.peer == nil || !s.peer.Healthy()) {
 			s.connectPeer(ctx)
 		}
 	case protocol.TypeSignal:
@@ -266,6 +272,7 @@ func (s *StudentRoom) connectPeer(ctx app.Context) {
 		s.peer = nil
 	}
 	client := s.client
+	var peer *live.Peer
 	peer, err := live.NewPeer(
 		func(c protocol.Candidate) {
 			client.Send(protocol.TypeSignal, protocol.Signal{To: protocol.TeacherPeer, Kind: protocol.SignalCandidate, Candidate: &c})
@@ -276,7 +283,7 @@ func (s *StudentRoom) connectPeer(ctx app.Context) {
 				ctx.Defer(func(app.Context) { live.Attach("teacher-video", s.remote, false) })
 			})
 		},
-		func(string) {},
+		func(state string) { s.peerStateChanged(ctx, peer, state) },
 	)
 	if err != nil {
 		app.Log("peer:", err)
@@ -293,6 +300,42 @@ func (s *StudentRoom) connectPeer(ctx app.Context) {
 	}
 	s.peer = peer
 	client.Send(protocol.TypeSignal, protocol.Signal{To: protocol.TeacherPeer, Kind: protocol.SignalOffer, SDP: offer})
+}
+
+// peerStateChanged recovers a broken connection: a path that stays
+// disconnected gets an ICE restart (same connection, new candidates); a
+// failed connection is built anew.
+func (s *StudentRoom) peerStateChanged(ctx app.Context, peer *live.Peer, state string) {
+	client := s.client
+	switch state {
+	case "disconnected":
+		time.AfterFunc(iceRestartAfter, func() {
+			client.Do(func() {
+				if s.peer == peer && peer.State() == "disconnected" {
+					s.restartICE()
+				}
+			})
+		})
+	case "failed":
+		client.Do(func() {
+			if s.peer == peer && s.teacherUp {
+				s.connectPeer(ctx)
+			}
+		})
+	}
+}
+
+// iceRestartAfter is how long a connection may stay disconnected (a
+// moment without packets is normal on a weak line) before ICE restarts.
+const iceRestartAfter = 2 * time.Second
+
+func (s *StudentRoom) restartICE() {
+	offer, err := s.peer.RestartOffer()
+	if err != nil {
+		app.Log("ice restart:", err)
+		return
+	}
+	s.client.Send(protocol.TypeSignal, protocol.Signal{To: protocol.TeacherPeer, Kind: protocol.SignalOffer, Restart: true, SDP: offer})
 }
 
 func (s *StudentRoom) leave() {

@@ -3,6 +3,7 @@ package ui
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -35,6 +36,7 @@ type TeacherRoom struct {
 	client *live.Client
 	local  live.Stream
 	peers  map[string]*live.Peer // client goroutine only
+	online map[string]bool       // signaling state per student, client goroutine only
 }
 
 // OnMount opens camera and microphone and connects as the lesson's teacher.
@@ -43,6 +45,7 @@ func (t *TeacherRoom) OnMount(ctx app.Context) {
 	t.lessonID = strings.TrimPrefix(ctx.Page().URL().Path, "/lesson/")
 	t.streams = make(map[string]live.Stream)
 	t.peers = make(map[string]*live.Peer)
+	t.online = make(map[string]bool)
 	if l := recalledLesson(ctx, t.lessonID); l.Code != "" {
 		t.code, t.link, t.title = l.Code, l.JoinURL, l.Title
 	}
@@ -59,8 +62,10 @@ func (t *TeacherRoom) OnMount(ctx app.Context) {
 			ctx.Defer(t.attach)
 		})
 		t.client = &live.Client{
-			URL:       signalingURL(),
-			Hello:     func() protocol.Hello { return protocol.Hello{Role: protocol.RoleTeacher, Lesson: t.lessonID} },
+			URL: signalingURL(),
+			Hello: func() protocol.Hello {
+				return protocol.Hello{Role: protocol.RoleTeacher, Lesson: t.lessonID, Fresh: len(t.peers) == 0}
+			},
 			OnMessage: func(env protocol.Envelope) { t.handle(ctx, env) },
 			OnState: func(st live.State, code int, reason string) {
 				if st == live.Closed {
@@ -167,6 +172,9 @@ func (t *TeacherRoom) handle(ctx app.Context, env protocol.Envelope) {
 		if protocol.DecodeData(env, &w) != nil {
 			return
 		}
+		for _, e := range w.RollCall {
+			t.online[e.ID] = e.Online
+		}
 		ctx.Dispatch(func(app.Context) {
 			t.title, t.entries = w.Lesson.Title, w.RollCall
 			if w.Lesson.Code != "" {
@@ -179,14 +187,21 @@ func (t *TeacherRoom) handle(ctx app.Context, env protocol.Envelope) {
 		if protocol.DecodeData(env, &e) != nil {
 			return
 		}
+		t.online[e.ID] = e.Online
 		if !e.Online {
-			t.closePeer(e.ID)
+			// Signaling gone does not mean media gone (the student's line
+			// may only have blipped). Hang up if the student stays away.
+			id, client := e.ID, t.client
+			time.AfterFunc(hangUpAfter, func() {
+				client.Do(func() {
+					if !t.online[id] {
+						t.hangUp(ctx, id)
+					}
+				})
+			})
 		}
 		ctx.Dispatch(func(ctx app.Context) {
 			t.upsert(e)
-			if !e.Online {
-				delete(t.streams, e.ID)
-			}
 			ctx.Defer(t.attach)
 		})
 	case protocol.TypeSignal:
@@ -234,9 +249,20 @@ func (t *TeacherRoom) signal(ctx app.Context, sig protocol.Signal) {
 	from := sig.From
 	switch sig.Kind {
 	case protocol.SignalOffer:
+		client := t.client
+		if p := t.peers[from]; p != nil && sig.Restart {
+			// ICE restart: same connection, new network path.
+			answer, err := p.Renegotiate(sig.SDP)
+			if err != nil {
+				app.Log("ice restart:", err)
+				return
+			}
+			client.Send(protocol.TypeSignal, protocol.Signal{To: from, Kind: protocol.SignalAnswer, SDP: answer})
+			return
+		}
 		// A new offer means the student (re)connected: start afresh.
 		t.closePeer(from)
-		client := t.client
+		var peer *live.Peer
 		peer, err := live.NewPeer(
 			func(c protocol.Candidate) {
 				client.Send(protocol.TypeSignal, protocol.Signal{To: from, Kind: protocol.SignalCandidate, Candidate: &c})
@@ -247,7 +273,15 @@ func (t *TeacherRoom) signal(ctx app.Context, sig protocol.Signal) {
 					ctx.Defer(t.attach)
 				})
 			},
-			func(string) {},
+			func(state string) {
+				if state == "failed" || state == "closed" {
+					client.Do(func() {
+						if t.peers[from] == peer {
+							t.hangUp(ctx, from)
+						}
+					})
+				}
+			},
 		)
 		if err != nil {
 			app.Log("peer:", err)
@@ -266,6 +300,16 @@ func (t *TeacherRoom) signal(ctx app.Context, sig protocol.Signal) {
 			p.AddCandidate(*sig.Candidate)
 		}
 	}
+}
+
+// hangUpAfter is how long a student's media is kept after its signaling
+// went away.
+const hangUpAfter = 15 * time.Second
+
+// hangUp closes the connection to a student and removes its picture.
+func (t *TeacherRoom) hangUp(ctx app.Context, id string) {
+	t.closePeer(id)
+	ctx.Dispatch(func(app.Context) { delete(t.streams, id) })
 }
 
 func (t *TeacherRoom) closePeer(id string) {

@@ -172,7 +172,7 @@ func (s *Session) helloTeacher(h protocol.Hello) {
 		Lesson:   protocol.LessonInfo{ID: r.lesson.ID, Title: r.lesson.Title, Code: r.lesson.Code},
 		RollCall: r.rollCall(),
 	}))
-	online := protocol.MustEncode(protocol.TypeTeacherStatus, protocol.TeacherStatus{Online: true})
+	online := protocol.MustEncode(protocol.TypeTeacherStatus, protocol.TeacherStatus{Online: true, Fresh: h.Fresh})
 	for _, st := range r.students {
 		if st.conn != nil {
 			st.conn.send(online)
