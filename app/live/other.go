@@ -47,7 +47,7 @@ func Attach(string, Stream, bool) bool { return false }
 type Peer struct{}
 
 // NewPeer is not available outside the browser.
-func NewPeer(func(protocol.Candidate), func(Stream), func(string)) (*Peer, error) {
+func NewPeer(*protocol.ICEConfig, func(protocol.Candidate), func(Stream), func(string)) (*Peer, error) {
 	return nil, ErrNotInBrowser
 }
 
@@ -59,6 +59,9 @@ func (*Peer) Receive(string, Stream) {}
 
 // State is empty outside the browser.
 func (*Peer) State() string { return "" }
+
+// Relayed is not available outside the browser.
+func (*Peer) Relayed() (bool, error) { return false, ErrNotInBrowser }
 
 // Healthy is always false outside the browser.
 func (*Peer) Healthy() bool { return false }

@@ -19,12 +19,13 @@ type Peer struct {
 	ontrack   js.Func
 }
 
-// NewPeer creates a peer connection. It uses no STUN or TURN server from
-// outside: on the school's network host candidates connect directly.
+// NewPeer creates a peer connection. It uses only the servers the school's
+// own Ersatzraum named in ice (its TURN relay), never one from outside; on
+// the school's network host candidates connect directly.
 // onCandidate receives local ICE candidates to signal; onStream receives
 // the remote media stream.
-func NewPeer(onCandidate func(protocol.Candidate), onStream func(Stream), onState func(string)) (*Peer, error) {
-	pc, err := webrtc.NewPeerConnection(webrtc.Configuration{})
+func NewPeer(ice *protocol.ICEConfig, onCandidate func(protocol.Candidate), onStream func(Stream), onState func(string)) (*Peer, error) {
+	pc, err := webrtc.NewPeerConnection(configuration(ice))
 	if err != nil {
 		return nil, err
 	}
@@ -191,4 +192,56 @@ func (p *Peer) Close() {
 	p.pc.JSValue().Set("ontrack", js.Null())
 	p.pc.Close()
 	p.ontrack.Release()
+}
+
+func configuration(ice *protocol.ICEConfig) webrtc.Configuration {
+	var cfg webrtc.Configuration
+	if ice == nil {
+		return cfg
+	}
+	for _, srv := range ice.Servers {
+		cfg.ICEServers = append(cfg.ICEServers, webrtc.ICEServer{
+			URLs:           srv.URLs,
+			Username:       srv.Username,
+			Credential:     srv.Credential,
+			CredentialType: webrtc.ICECredentialTypePassword,
+		})
+	}
+	if ice.Policy == "relay" {
+		cfg.ICETransportPolicy = webrtc.ICETransportPolicyRelay
+	}
+	return cfg
+}
+
+// Relayed reports whether the connection currently runs through a TURN
+// relay (either side's selected candidate is of type relay).
+func (p *Peer) Relayed() (bool, error) {
+	stats, err := await(p.pc.JSValue().Call("getStats"))
+	if err != nil {
+		return false, err
+	}
+	var pairID string
+	visit := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		r := args[0]
+		if r.Get("type").String() == "transport" && r.Get("selectedCandidatePairId").Type() == js.TypeString {
+			pairID = r.Get("selectedCandidatePairId").String()
+		}
+		return nil
+	})
+	defer visit.Release()
+	stats.Call("forEach", visit)
+	if pairID == "" {
+		return false, nil
+	}
+	pair := stats.Call("get", pairID)
+	if !pair.Truthy() {
+		return false, nil
+	}
+	for _, side := range []string{"localCandidateId", "remoteCandidateId"} {
+		c := stats.Call("get", pair.Get(side).String())
+		if c.Truthy() && c.Get("candidateType").String() == "relay" {
+			return true, nil
+		}
+	}
+	return false, nil
 }

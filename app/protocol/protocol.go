@@ -109,6 +109,25 @@ type Welcome struct {
 	TeacherOnline bool `json:"teacherOnline,omitempty"`
 	// RollCall is the whole roll call, for the teacher only.
 	RollCall []Entry `json:"rollCall,omitempty"`
+	// ICE is this participant's WebRTC network configuration: only the
+	// school's own STUN/TURN servers, with short-lived credentials.
+	ICE *ICEConfig `json:"ice,omitempty"`
+}
+
+// ICEConfig configures a peer connection's network side.
+type ICEConfig struct {
+	Servers []ICEServer `json:"servers,omitempty"`
+	// Policy is "all" (default) or "relay": relay-only hides the
+	// participants' addresses from each other and works through any
+	// firewall that lets the TURN server through.
+	Policy string `json:"policy,omitempty"`
+}
+
+// ICEServer mirrors the browser's RTCIceServer.
+type ICEServer struct {
+	URLs       []string `json:"urls"`
+	Username   string   `json:"username,omitempty"`
+	Credential string   `json:"credential,omitempty"`
 }
 
 // Entry is one line of the roll call.

@@ -50,6 +50,7 @@ type StudentRoom struct {
 	remote    live.Stream
 	peer      *live.Peer // touched only on the client's goroutine
 	teacherUp bool       // the teacher's signaling state, client goroutine
+	ice       *protocol.ICEConfig
 }
 
 // OnMount reads the code from the address and the name remembered from
@@ -222,6 +223,7 @@ func (s *StudentRoom) handle(ctx app.Context, env protocol.Envelope, resumeKey s
 		if w.Resume != "" {
 			ctx.SessionStorage().Set(resumeKey, w.Resume)
 		}
+		s.ice = w.ICE
 		ctx.Dispatch(func(app.Context) { s.phase, s.teacherOnline = phaseIn, w.TeacherOnline })
 		s.teacherUp = w.TeacherOnline
 		// After a signaling reconnect a working connection is kept: media
@@ -273,7 +275,7 @@ func (s *StudentRoom) connectPeer(ctx app.Context) {
 	}
 	client := s.client
 	var peer *live.Peer
-	peer, err := live.NewPeer(
+	peer, err := live.NewPeer(s.ice,
 		func(c protocol.Candidate) {
 			client.Send(protocol.TypeSignal, protocol.Signal{To: protocol.TeacherPeer, Kind: protocol.SignalCandidate, Candidate: &c})
 		},

@@ -33,10 +33,12 @@ type TeacherRoom struct {
 	ended    bool
 	closed   string
 
-	client *live.Client
-	local  live.Stream
-	peers  map[string]*live.Peer // client goroutine only
-	online map[string]bool       // signaling state per student, client goroutine only
+	client  *live.Client
+	local   live.Stream
+	peers   map[string]*live.Peer // client goroutine only
+	online  map[string]bool       // signaling state per student, client goroutine only
+	ice     *protocol.ICEConfig   // client goroutine only
+	relayed map[string]bool       // students connected through the TURN relay, UI goroutine
 }
 
 // OnMount opens camera and microphone and connects as the lesson's teacher.
@@ -46,6 +48,7 @@ func (t *TeacherRoom) OnMount(ctx app.Context) {
 	t.streams = make(map[string]live.Stream)
 	t.peers = make(map[string]*live.Peer)
 	t.online = make(map[string]bool)
+	t.relayed = make(map[string]bool)
 	if l := recalledLesson(ctx, t.lessonID); l.Code != "" {
 		t.code, t.link, t.title = l.Code, l.JoinURL, l.Title
 	}
@@ -78,8 +81,39 @@ func (t *TeacherRoom) OnMount(ctx app.Context) {
 				})
 			},
 		}
+		go t.watchRelays(ctx)
 		t.client.Run()
 	})
+}
+
+// relayCheckEvery is how often the teacher's page looks at how each
+// student is connected.
+const relayCheckEvery = 3 * time.Second
+
+// watchRelays keeps the teacher informed which students reach them only
+// through the TURN relay (a strict network on the student's side).
+func (t *TeacherRoom) watchRelays(ctx app.Context) {
+	tick := time.NewTicker(relayCheckEvery)
+	defer tick.Stop()
+	for range tick.C {
+		done := make(chan struct{})
+		client := t.client
+		client.Do(func() {
+			defer close(done)
+			relayed := make(map[string]bool)
+			for id, p := range t.peers {
+				if r, err := p.Relayed(); err == nil && r {
+					relayed[id] = true
+				}
+			}
+			ctx.Dispatch(func(app.Context) { t.relayed = relayed })
+		})
+		select {
+		case <-done:
+		case <-time.After(relayCheckEvery * 3):
+			return // the client has stopped: the lesson is over for this page
+		}
+	}
 }
 
 // OnDismount hangs up.
@@ -151,10 +185,14 @@ func (t *TeacherRoom) Render() app.UI {
 				app.If(len(t.entries) == 0, func() app.UI {
 					return app.P().Class("muted").Text(i18n.T(l, "lesson.empty"))
 				}),
+				app.If(len(t.relayed) > 0, func() app.UI {
+					return app.P().ID("relay-status").Class("notice").Role("status").
+						Text(i18n.T(l, "lesson.relayed", len(t.relayed)))
+				}),
 				app.Div().ID("tiles").Class("grid").Body(
 					app.Range(t.entries).Slice(func(i int) app.UI {
 						e := t.entries[i]
-						return &Tile{Lang: l, Entry: e, HasVideo: t.streams[e.ID].HasVideo()}
+						return &Tile{Lang: l, Entry: e, HasVideo: t.streams[e.ID].HasVideo(), Relayed: t.relayed[e.ID]}
 					}),
 				),
 			),
@@ -175,6 +213,7 @@ func (t *TeacherRoom) handle(ctx app.Context, env protocol.Envelope) {
 		for _, e := range w.RollCall {
 			t.online[e.ID] = e.Online
 		}
+		t.ice = w.ICE
 		ctx.Dispatch(func(app.Context) {
 			t.title, t.entries = w.Lesson.Title, w.RollCall
 			if w.Lesson.Code != "" {
@@ -263,7 +302,7 @@ func (t *TeacherRoom) signal(ctx app.Context, sig protocol.Signal) {
 		// A new offer means the student (re)connected: start afresh.
 		t.closePeer(from)
 		var peer *live.Peer
-		peer, err := live.NewPeer(
+		peer, err := live.NewPeer(t.ice,
 			func(c protocol.Candidate) {
 				client.Send(protocol.TypeSignal, protocol.Signal{To: from, Kind: protocol.SignalCandidate, Candidate: &c})
 			},

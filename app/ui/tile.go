@@ -14,6 +14,7 @@ type Tile struct {
 	Lang     i18n.Lang
 	Entry    protocol.Entry
 	HasVideo bool
+	Relayed  bool // connected through the school's TURN relay
 }
 
 // VideoID is the id of the tile's video element, where the teacher's page
@@ -49,6 +50,10 @@ func (t *Tile) Render() app.UI {
 				app.Span().Class("name").Text(e.Name),
 				app.If(!e.Camera, func() app.UI {
 					return app.Span().Class("badge").Text(i18n.T(t.Lang, "lesson.camera.off"))
+				}),
+				app.If(t.Relayed, func() app.UI {
+					return app.Span().Class("badge relay").Title(i18n.T(t.Lang, "lesson.relay.hint")).
+						Text(i18n.T(t.Lang, "lesson.relay"))
 				}),
 			),
 		)

@@ -88,6 +88,9 @@ type Hub struct {
 	// ones that allow everything and count nothing.
 	Guard Guard
 	Meter Meter
+	// ICE returns the ICE configuration for one participant (its TURN
+	// credentials are per participant); nil means none.
+	ICE func(participant string) *protocol.ICEConfig
 
 	rec Recorder
 	log *slog.Logger

@@ -171,6 +171,7 @@ func (s *Session) helloTeacher(h protocol.Hello) {
 		Role:     protocol.RoleTeacher,
 		Lesson:   protocol.LessonInfo{ID: r.lesson.ID, Title: r.lesson.Title, Code: r.lesson.Code},
 		RollCall: r.rollCall(),
+		ICE:      s.hub.iceFor("teacher-" + s.ident.TeacherID),
 	}))
 	online := protocol.MustEncode(protocol.TypeTeacherStatus, protocol.TeacherStatus{Online: true, Fresh: h.Fresh})
 	for _, st := range r.students {
@@ -247,6 +248,7 @@ func (s *Session) helloStudent(h protocol.Hello) {
 		Lesson:        protocol.LessonInfo{ID: r.lesson.ID, Title: r.lesson.Title},
 		Resume:        token,
 		TeacherOnline: r.teacher != nil,
+		ICE:           s.hub.iceFor(st.line.ParticipantID),
 	}))
 	r.notifyTeacher(st)
 }
@@ -385,4 +387,11 @@ func (s *Session) Closed() {
 		s.hub.rec.Record(st.line)
 		r.notifyTeacher(st)
 	}
+}
+
+func (h *Hub) iceFor(participant string) *protocol.ICEConfig {
+	if h.ICE == nil {
+		return nil
+	}
+	return h.ICE(participant)
 }
