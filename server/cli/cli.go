@@ -17,6 +17,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	switch args[1] {
 	case "serve":
 		return serve(args[2:], stdout, stderr)
+	case "drill":
+		return drillCommand(args[2:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -32,6 +34,7 @@ func usage(w io.Writer) {
 
 Usage:
   ersatzraum serve [flags]   start the server (ersatzraum serve --help lists the flags)
+  ersatzraum drill [flags]   load drill: a school's 08:00 against a server (ersatzraum drill --help)
   ersatzraum help            show this text
 `)
 }

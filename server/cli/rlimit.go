@@ -13,13 +13,19 @@ func raiseFileLimit(log *slog.Logger) {
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
 		return
 	}
-	if lim.Cur < lim.Max {
-		old := lim.Cur
-		lim.Cur = lim.Max
-		if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
-			log.Warn("could not raise the open-file limit", "limit", old, "err", err)
-			return
+	// Root may lift the hard limit too (up to fs.nr_open); try that first.
+	for _, want := range []uint64{max(lim.Max, 1<<20), lim.Max} {
+		if lim.Cur >= want {
+			break
 		}
+		raised := syscall.Rlimit{Cur: want, Max: max(want, lim.Max)}
+		if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &raised); err == nil {
+			lim = raised
+			break
+		}
+	}
+	if lim.Cur < 4096 {
+		log.Warn("low open-file limit: each connection needs one", "limit", lim.Cur)
 	}
 	log.Debug("open-file limit", "limit", lim.Cur)
 }

@@ -119,3 +119,24 @@ func TestAllowOrigins(t *testing.T) {
 		}
 	}
 }
+
+// A whole class joining at once makes the teacher answer everyone within
+// seconds: 30 answers with 10 candidates each must pass, in one burst,
+// without the teacher being taken for a flooder.
+func TestTeacherMayAnswerAWholeClassAtOnce(t *testing.T) {
+	h := newTestHub(t)
+	h.addLesson("lesson-a", "t-alice", "Mathe", codeA)
+	teacher, _ := h.joinTeacher(t, "t-alice", "lesson-a")
+	var ids []string
+	for i := 0; i < 30; i++ {
+		_, w := h.joinStudent(t, codeA, "Kind")
+		ids = append(ids, w.Self)
+	}
+	for _, id := range ids {
+		teacher.send(protocol.TypeSignal, protocol.Signal{To: id, Kind: protocol.SignalAnswer, SDP: "v=0"})
+		for c := 0; c < 10; c++ {
+			teacher.send(protocol.TypeSignal, protocol.Signal{To: id, Kind: protocol.SignalCandidate, Candidate: &protocol.Candidate{Candidate: "candidate:1"}})
+		}
+	}
+	teacher.expectOpen()
+}

@@ -29,11 +29,19 @@ const (
 )
 
 // Message rate per connection: ICE gathering sends a burst of candidates,
-// after that a client is nearly silent.
+// after that a student is nearly silent. A teacher answers every student of
+// a class, each with an answer and its candidates, often within seconds,
+// so a signed-in teacher gets a budget the size of a class.
 const (
-	messagesPerSecond = 20
-	messageBurst      = 60
+	messagesPerSecond        = 20
+	messageBurst             = 60
+	teacherMessagesPerSecond = 300
+	teacherMessageBurst      = 1500
 )
+
+// queueLimiter is implemented by transports whose send queue can grow for
+// a teacher.
+type queueLimiter interface{ SetQueueLimit(n int) }
 
 // Session is one client connection's state in the hub. The transport calls
 // Receive for every message and Closed once, from a single goroutine.
@@ -166,6 +174,10 @@ func (s *Session) helloTeacher(h protocol.Hello) {
 	}
 	r.teacher = s
 	s.role, s.room = protocol.RoleTeacher, r
+	s.limiter = rate.NewLimiter(teacherMessagesPerSecond, teacherMessageBurst)
+	if q, ok := s.conn.(queueLimiter); ok {
+		q.SetQueueLimit(teacherQueueLength)
+	}
 	s.send(protocol.MustEncode(protocol.TypeWelcome, protocol.Welcome{
 		Self:     protocol.TeacherPeer,
 		Role:     protocol.RoleTeacher,

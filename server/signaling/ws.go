@@ -18,10 +18,11 @@ import (
 // Connection limits. pingInterval is well below the 60 s after which common
 // reverse proxies cut an idle connection.
 const (
-	sendQueueLength = 32
-	writeDeadline   = 10 * time.Second
-	pingInterval    = 25 * time.Second
-	pongWait        = 2*pingInterval + 10*time.Second
+	sendQueueLength    = 32   // a student's queue
+	teacherQueueLength = 1024 // a teacher's: a class joining at once
+	writeDeadline      = 10 * time.Second
+	pingInterval       = 25 * time.Second
+	pongWait           = 2*pingInterval + 10*time.Second
 )
 
 // Endpoint serves the signaling WebSocket.
@@ -76,21 +77,32 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id.Addr = addr
 	e.Hub.Meter.Connected(1)
 	defer e.Hub.Meter.Connected(-1)
-	c := &wsConn{ws: ws, send: make(chan []byte, sendQueueLength), closing: make(chan struct{})}
+	c := newWSConn(ws)
 	session := e.Hub.Connect(c, id)
 	go c.writeLoop()
 	c.readLoop(session)
 }
 
-// wsConn adapts a gorilla connection to the hub's Conn.
+// wsConn adapts a gorilla connection to the hub's Conn. Its send queue is
+// a slice under a lock rather than a channel, so that an idle connection
+// holds no queue memory and the hub can give a teacher a longer queue
+// than a student (a whole class's offers arrive at the teacher at once).
 type wsConn struct {
 	ws      *websocket.Conn
-	send    chan []byte
+	wake    chan struct{} // capacity 1: "the queue is not empty"
 	closing chan struct{}
+
+	mu    sync.Mutex
+	queue [][]byte
+	limit int
 
 	once        sync.Once
 	closeCode   int
 	closeReason string
+}
+
+func newWSConn(ws *websocket.Conn) *wsConn {
+	return &wsConn{ws: ws, wake: make(chan struct{}, 1), closing: make(chan struct{}), limit: sendQueueLength}
 }
 
 func (c *wsConn) Send(msg []byte) bool {
@@ -99,12 +111,34 @@ func (c *wsConn) Send(msg []byte) bool {
 		return true // already going away; nothing to report
 	default:
 	}
-	select {
-	case c.send <- msg:
-		return true
-	default:
+	c.mu.Lock()
+	if len(c.queue) >= c.limit {
+		c.mu.Unlock()
 		return false
 	}
+	c.queue = append(c.queue, msg)
+	c.mu.Unlock()
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+	return true
+}
+
+// SetQueueLimit changes how many messages may wait for this client.
+func (c *wsConn) SetQueueLimit(n int) {
+	c.mu.Lock()
+	c.limit = n
+	c.mu.Unlock()
+}
+
+// take removes and returns everything queued.
+func (c *wsConn) take() [][]byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	q := c.queue
+	c.queue = nil
+	return q
 }
 
 func (c *wsConn) Close(code int, reason string) {
@@ -149,9 +183,11 @@ func (c *wsConn) writeLoop() {
 	}()
 	for {
 		select {
-		case msg := <-c.send:
-			if !c.write(msg) {
-				return
+		case <-c.wake:
+			for _, msg := range c.take() {
+				if !c.write(msg) {
+					return
+				}
 			}
 		case <-ping.C:
 			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeDeadline)); err != nil {
@@ -160,16 +196,10 @@ func (c *wsConn) writeLoop() {
 		case <-c.closing:
 			// Flush what was queued before the close (usually the error
 			// that explains it), then say goodbye.
-			for {
-				select {
-				case msg := <-c.send:
-					if !c.write(msg) {
-						return
-					}
-					continue
-				default:
+			for _, msg := range c.take() {
+				if !c.write(msg) {
+					return
 				}
-				break
 			}
 			frame := websocket.FormatCloseMessage(c.closeCode, c.closeReason)
 			c.ws.WriteControl(websocket.CloseMessage, frame, time.Now().Add(time.Second))
