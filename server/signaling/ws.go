@@ -76,11 +76,13 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	id.Addr = addr
 	e.Hub.Meter.Connected(1)
-	defer e.Hub.Meter.Connected(-1)
 	c := newWSConn(ws)
 	session := e.Hub.Connect(c, id)
+	// Return from the handler and read on a fresh goroutine: the HTTP
+	// server's goroutine, with its grown stack, its buffers and the
+	// request, would otherwise stay alive for every idle connection.
 	go c.writeLoop()
-	c.readLoop(session)
+	go c.readLoop(session)
 }
 
 // wsConn adapts a gorilla connection to the hub's Conn. Its send queue is
@@ -152,6 +154,7 @@ func (c *wsConn) readLoop(s *Session) {
 	defer func() {
 		s.Closed()
 		c.Close(CloseNormal, "")
+		s.hub.Meter.Connected(-1)
 	}()
 	c.ws.SetReadLimit(protocol.MaxMessageBytes)
 	c.ws.SetReadDeadline(time.Now().Add(pongWait))
