@@ -66,13 +66,14 @@ func freeAddr(t testing.TB) string {
 
 // startServer runs the binary on addr with its data in dir and waits until
 // it answers. It is stopped with SIGTERM when the test ends.
-func startServer(t testing.TB, addr, dir string) *server {
+func startServer(t testing.TB, addr, dir string, extra ...string) *server {
 	t.Helper()
 	level := os.Getenv("ERSATZRAUM_E2E_LOG")
 	if level == "" {
 		level = "warn"
 	}
-	cmd := exec.Command(binary(t), "serve", "--addr", addr, "--data", dir, "--log-level", level)
+	args := append([]string{"serve", "--addr", addr, "--data", dir, "--log-level", level}, extra...)
+	cmd := exec.Command(binary(t), args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

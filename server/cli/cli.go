@@ -19,6 +19,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return serve(args[2:], stdout, stderr)
 	case "drill":
 		return drillCommand(args[2:], stdout, stderr)
+	case "turn-check":
+		return turnCheckCommand(args[2:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -35,6 +37,7 @@ func usage(w io.Writer) {
 Usage:
   ersatzraum serve [flags]   start the server (ersatzraum serve --help lists the flags)
   ersatzraum drill [flags]   load drill: a school's 08:00 against a server (ersatzraum drill --help)
+  ersatzraum turn-check      test a TURN relay with credentials from its secret (ersatzraum turn-check --help)
   ersatzraum help            show this text
 `)
 }

@@ -37,6 +37,7 @@ type serveConfig struct {
 	trustedProxies string
 	allowedOrigins string
 	metricsAllow   string
+	turn           turnConfig
 }
 
 func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
@@ -51,6 +52,7 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.StringVar(&cfg.trustedProxies, "trusted-proxies", "", "comma-separated `ADDRS` or CIDRs of reverse proxies whose X-Forwarded-For is believed (default none)")
 	fs.StringVar(&cfg.allowedOrigins, "allowed-origins", "", "comma-separated `ORIGINS` (https://host) of other sites that may host the app and connect; the server's own host is always allowed")
 	fs.StringVar(&cfg.metricsAllow, "metrics-allow", "127.0.0.0/8,::1", "comma-separated `ADDRS` or CIDRs that may read /metrics")
+	cfg.turn.flags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: ersatzraum serve [flags]\n\nStarts the Ersatzraum server: the app, its API and the signaling WebSocket.\nOn an empty data folder it creates a teacher account; every start prints\na fresh one-time login link for it.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -88,6 +90,10 @@ func serve(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "ersatzraum serve: --allowed-origins: %q is not an origin like https://schule.example\n", o)
 			return 2
 		}
+	}
+	if err := cfg.turn.check(); err != nil {
+		fmt.Fprintln(stderr, "ersatzraum serve:", err)
+		return 2
 	}
 	raiseFileLimit(log)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -149,6 +155,14 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	writer := roster.NewWriter(rosterStore{db}, log)
 	defer writer.Close()
 	hub := signaling.NewHub(writer, log)
+	turnSvc, err := startTURN(&cfg.turn, cfg.data, log)
+	if err != nil {
+		return err
+	}
+	defer turnSvc.Close()
+	if turnSvc != nil {
+		hub.ICE = turnSvc.ICE
+	}
 	reg := metrics.New(hub.LessonCount)
 	hub.Meter = reg.Signaling
 	gate := admission.NewGate(admission.DefaultLimits)
