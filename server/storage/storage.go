@@ -124,4 +124,33 @@ CREATE TABLE attendance (
 	PRIMARY KEY (lesson_id, participant_id)
 );
 `,
+	// 2: passwords and admins, classes with long-lived codes, rosters with
+	// personal links, lessons that belong to a class and can be locked.
+	// Codes and personal-link tokens are stored as a hash (for lookup) and
+	// encrypted (so that their own teacher can see them again); a copy of
+	// the database alone reveals neither.
+	`
+ALTER TABLE teachers ADD COLUMN password_hash TEXT;
+ALTER TABLE teachers ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE classes (
+	id         TEXT PRIMARY KEY,
+	teacher_id TEXT NOT NULL REFERENCES teachers(id) ON DELETE CASCADE,
+	name       TEXT NOT NULL,
+	code_hash  BLOB NOT NULL UNIQUE,
+	code_enc   BLOB NOT NULL,
+	created_at INTEGER NOT NULL
+);
+CREATE INDEX classes_teacher ON classes(teacher_id);
+CREATE TABLE roster (
+	id         TEXT PRIMARY KEY,
+	class_id   TEXT NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+	name       TEXT NOT NULL,
+	token_hash BLOB NOT NULL UNIQUE,
+	token_enc  BLOB NOT NULL,
+	created_at INTEGER NOT NULL
+);
+CREATE INDEX roster_class ON roster(class_id);
+ALTER TABLE lessons ADD COLUMN class_id TEXT REFERENCES classes(id) ON DELETE SET NULL;
+ALTER TABLE lessons ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;
+`,
 }
