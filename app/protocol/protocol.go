@@ -33,11 +33,17 @@ const (
 	TypeHello  = "hello"  // client → server: who I am and which lesson
 	TypeSignal = "signal" // both ways: WebRTC offer, answer or ICE candidate
 	TypeEnd    = "end"    // teacher → server: end the lesson for everyone
+	TypeAdmit  = "admit"  // teacher → server: let waiting students in
+	TypeReject = "reject" // teacher → server: send waiting students away
+	TypeLock   = "lock"   // teacher → server: admit nobody new (or again)
 
 	TypeWelcome       = "welcome"        // server → client: accepted, with state
 	TypeParticipant   = "participant"    // server → teacher: a roll-call entry changed
 	TypeTeacherStatus = "teacher-status" // server → student: teacher came or went
 	TypeLessonEnded   = "lesson-ended"   // server → all: the lesson is over
+	TypeWaiting       = "waiting"        // server → student: in the lobby until admitted
+	TypeLobby         = "lobby"          // server → teacher: who is waiting
+	TypeLessonState   = "lesson-state"   // server → teacher: locked or not
 	TypeError         = "error"          // server → client: a request was refused
 )
 
@@ -82,6 +88,9 @@ type Hello struct {
 	Name   string `json:"name,omitempty"`
 	Camera bool   `json:"camera,omitempty"`
 	Resume string `json:"resume,omitempty"`
+	// Personal is a student's personal-link token: it names the student
+	// and the class, so code and name are not needed and there is no lobby.
+	Personal string `json:"personal,omitempty"`
 	// Fresh is sent by a teacher whose page holds no peer connections (a
 	// new page load): students must then build theirs anew. A teacher that
 	// only lost the signaling connection says false, and the students'
@@ -112,6 +121,34 @@ type Welcome struct {
 	// ICE is this participant's WebRTC network configuration: only the
 	// school's own STUN/TURN servers, with short-lived credentials.
 	ICE *ICEConfig `json:"ice,omitempty"`
+	// Name is the student's display name (from the class list for a
+	// personal link).
+	Name string `json:"name,omitempty"`
+	// Lobby and Locked are for the teacher.
+	Lobby  []Knock `json:"lobby,omitempty"`
+	Locked bool    `json:"locked,omitempty"`
+}
+
+// Knock is a student waiting in the lobby.
+type Knock struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	At   int64  `json:"at"` // Unix milliseconds
+}
+
+// LobbyState lists everyone waiting, oldest first.
+type LobbyState struct {
+	Waiting []Knock `json:"waiting"`
+}
+
+// Admission names waiting students to admit or reject.
+type Admission struct {
+	IDs []string `json:"ids"`
+}
+
+// LockState locks or unlocks a lesson.
+type LockState struct {
+	Locked bool `json:"locked"`
 }
 
 // ICEConfig configures a peer connection's network side.
@@ -198,6 +235,9 @@ const (
 	ErrRateLimited        = "rate-limited"        // too many messages
 	ErrTooLarge           = "too-large"           // message above MaxMessageBytes
 	ErrReplaced           = "replaced"            // same identity connected elsewhere
+	ErrNotStarted         = "not-started"         // the class has no lesson running yet
+	ErrRejected           = "rejected"            // the teacher did not admit you
+	ErrLocked             = "locked"              // the teacher locked the lesson
 )
 
 // Encode builds one wire message.

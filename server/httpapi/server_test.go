@@ -63,6 +63,10 @@ func (s rosterStore) EndLesson(ctx context.Context, id string, at time.Time) err
 	return s.db.EndLesson(ctx, id, at)
 }
 
+func (s rosterStore) SetLessonLocked(ctx context.Context, id string, locked bool) error {
+	return s.db.SetLessonLocked(ctx, id, locked)
+}
+
 type env struct {
 	t        *testing.T
 	db       *storage.DB

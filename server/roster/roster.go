@@ -27,12 +27,15 @@ type Line struct {
 type Store interface {
 	PutLine(ctx context.Context, l Line) error
 	EndLesson(ctx context.Context, lessonID string, at time.Time) error
+	SetLessonLocked(ctx context.Context, lessonID string, locked bool) error
 }
 
 type job struct {
 	line   *Line
 	endID  string
 	endAt  time.Time
+	lockID string
+	locked bool
 	synced chan struct{}
 }
 
@@ -64,6 +67,11 @@ func (w *Writer) Record(l Line) { w.push(job{line: &l}) }
 // RecordEnd queues the end of a lesson for writing.
 func (w *Writer) RecordEnd(lessonID string, at time.Time) {
 	w.push(job{endID: lessonID, endAt: at})
+}
+
+// RecordLock queues a lesson's lock state for writing.
+func (w *Writer) RecordLock(lessonID string, locked bool) {
+	w.push(job{lockID: lessonID, locked: locked})
 }
 
 // Sync waits until everything queued before it has been written.
@@ -138,6 +146,8 @@ func (w *Writer) write(j job) {
 		w.retry("attendance", func(ctx context.Context) error { return w.store.PutLine(ctx, *j.line) })
 	case j.endID != "":
 		w.retry("lesson end", func(ctx context.Context) error { return w.store.EndLesson(ctx, j.endID, j.endAt) })
+	case j.lockID != "":
+		w.retry("lesson lock", func(ctx context.Context) error { return w.store.SetLessonLocked(ctx, j.lockID, j.locked) })
 	}
 }
 

@@ -14,6 +14,7 @@ type memStore struct {
 	mu       sync.Mutex
 	lines    []Line
 	ended    []string
+	locked   []string
 	failures int
 }
 
@@ -25,6 +26,13 @@ func (m *memStore) PutLine(_ context.Context, l Line) error {
 		return errors.New("database is locked")
 	}
 	m.lines = append(m.lines, l)
+	return nil
+}
+
+func (m *memStore) SetLessonLocked(_ context.Context, id string, locked bool) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.locked = append(m.locked, id)
 	return nil
 }
 

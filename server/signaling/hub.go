@@ -35,6 +35,7 @@ type Conn interface {
 type Recorder interface {
 	Record(roster.Line)
 	RecordEnd(lessonID string, at time.Time)
+	RecordLock(lessonID string, locked bool)
 }
 
 // Identity is what the transport learned about a client before its first
@@ -80,6 +81,15 @@ type Lesson struct {
 	// Code is the join code in clear while this process knows it (it was
 	// created here); after a restart only the hash is known.
 	Code string
+	// ClassID is the class the lesson belongs to ("" for ad hoc): the
+	// class code and personal links lead into it, and its roster decides
+	// who may skip the lobby.
+	ClassID string
+	// Lobby makes students whose name is not on the roster wait until the
+	// teacher admits them.
+	Lobby bool
+	// Locked admits nobody new (restored after a restart).
+	Locked bool
 }
 
 // Hub routes messages between the clients of all live lessons.
@@ -96,28 +106,36 @@ type Hub struct {
 	log *slog.Logger
 	now func() time.Time
 
-	mu     sync.RWMutex
-	byID   map[string]*room
-	byCode map[string]*room // key: hex of lesson.HashCode
+	mu          sync.RWMutex
+	byID        map[string]*room
+	byCode      map[string]*room // key: hex of lesson.HashCode
+	classes     map[string]*classInfo
+	classByCode map[string]*classInfo    // key: hex of the class code's hash
+	personal    map[string]personalEntry // key: hex of the personal token's hash
+	classLive   map[string]*room         // a class's running lesson
 }
 
 // NewHub returns an empty hub.
 func NewHub(rec Recorder, log *slog.Logger) *Hub {
 	return &Hub{
-		Guard:  noGuard{},
-		Meter:  noMeter{},
-		rec:    rec,
-		log:    log,
-		now:    time.Now,
-		byID:   make(map[string]*room),
-		byCode: make(map[string]*room),
+		Guard:       noGuard{},
+		Meter:       noMeter{},
+		rec:         rec,
+		log:         log,
+		now:         time.Now,
+		byID:        make(map[string]*room),
+		byCode:      make(map[string]*room),
+		classes:     make(map[string]*classInfo),
+		classByCode: make(map[string]*classInfo),
+		personal:    make(map[string]personalEntry),
+		classLive:   make(map[string]*room),
 	}
 }
 
 // AddLesson makes a lesson joinable. lines restore its roll call after a
 // restart; every restored student starts offline.
 func (h *Hub) AddLesson(l Lesson, lines []roster.Line) {
-	r := &room{lesson: l, students: make(map[string]*student)}
+	r := &room{lesson: l, students: make(map[string]*student), locked: l.Locked}
 	for _, ln := range lines {
 		if ln.LeftAt.IsZero() {
 			// The server went down while the student was connected: as far
@@ -132,6 +150,9 @@ func (h *Hub) AddLesson(l Lesson, lines []roster.Line) {
 	h.mu.Lock()
 	h.byID[l.ID] = r
 	h.byCode[hex.EncodeToString(l.CodeHash)] = r
+	if l.ClassID != "" {
+		h.classLive[l.ClassID] = r
+	}
 	h.mu.Unlock()
 }
 
@@ -177,6 +198,9 @@ func (h *Hub) removeRoom(r *room) {
 	h.mu.Lock()
 	delete(h.byID, r.lesson.ID)
 	delete(h.byCode, hex.EncodeToString(r.lesson.CodeHash))
+	if r.lesson.ClassID != "" && h.classLive[r.lesson.ClassID] == r {
+		delete(h.classLive, r.lesson.ClassID)
+	}
 	h.mu.Unlock()
 }
 
@@ -189,6 +213,8 @@ type room struct {
 	students map[string]*student
 	order    []string // participant ids in first-join order
 	ended    bool
+	locked   bool
+	waiting  []*waiter // the lobby, oldest first
 }
 
 type student struct {
@@ -205,6 +231,9 @@ func (r *room) conns() []*Session {
 		if s.conn != nil {
 			out = append(out, s.conn)
 		}
+	}
+	for _, w := range r.waiting {
+		out = append(out, w.conn)
 	}
 	return out
 }

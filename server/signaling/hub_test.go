@@ -72,6 +72,7 @@ func (c *fakeConn) sent() [][]byte {
 
 // fakeRecorder keeps every roll-call change the hub reports.
 type fakeRecorder struct {
+	locks []recordedLock
 	mu    sync.Mutex
 	lines []roster.Line
 	ends  []recordedEnd
@@ -86,6 +87,17 @@ func (r *fakeRecorder) Record(l roster.Line) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.lines = append(r.lines, l)
+}
+
+func (r *fakeRecorder) RecordLock(id string, locked bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.locks = append(r.locks, recordedLock{id, locked})
+}
+
+type recordedLock struct {
+	id     string
+	locked bool
 }
 
 func (r *fakeRecorder) RecordEnd(id string, at time.Time) {

@@ -26,6 +26,9 @@ const (
 	CloseLessonEnded   = 4010 // the teacher ended the lesson
 	CloseSlowConsumer  = 4011 // send queue full: client does not read
 	CloseBadHello      = 4012 // hello refused (bad name, second hello, ...)
+	CloseNotStarted    = 4013 // the class has no lesson yet: try again later
+	CloseRejected      = 4014 // the teacher did not admit the student
+	CloseLocked        = 4015 // the teacher locked the lesson
 )
 
 // Message rate per connection: ICE gathering sends a burst of candidates,
@@ -52,6 +55,7 @@ type Session struct {
 	limiter *rate.Limiter
 
 	lastError string // error code of the last refusal, for metrics
+	waitingID string // set while the student waits in the lobby
 	role      string // "" until hello
 	room      *room
 	studentID string
@@ -114,6 +118,24 @@ func (s *Session) Receive(raw []byte) {
 		s.signal(sig)
 	case protocol.TypeEnd:
 		s.end()
+	case protocol.TypeAdmit, protocol.TypeReject:
+		var a protocol.Admission
+		if perr := protocol.DecodeData(env, &a); perr != nil {
+			s.sendError(perr.Code, perr.Message)
+			return
+		}
+		if env.Type == protocol.TypeAdmit {
+			s.admit(a)
+		} else {
+			s.reject(a)
+		}
+	case protocol.TypeLock:
+		var l protocol.LockState
+		if perr := protocol.DecodeData(env, &l); perr != nil {
+			s.sendError(perr.Code, perr.Message)
+			return
+		}
+		s.lock(l)
 	default:
 		// Unknown types are refused but not fatal, so that a newer client
 		// can talk to an older server.
@@ -183,6 +205,8 @@ func (s *Session) helloTeacher(h protocol.Hello) {
 		Role:     protocol.RoleTeacher,
 		Lesson:   protocol.LessonInfo{ID: r.lesson.ID, Title: r.lesson.Title, Code: r.lesson.Code},
 		RollCall: r.rollCall(),
+		Lobby:    r.lobbyState().Waiting,
+		Locked:   r.locked,
 		ICE:      s.hub.iceFor("teacher-" + s.ident.TeacherID),
 	}))
 	online := protocol.MustEncode(protocol.TypeTeacherStatus, protocol.TeacherStatus{Online: true, Fresh: h.Fresh})
@@ -194,23 +218,15 @@ func (s *Session) helloTeacher(h protocol.Hello) {
 }
 
 func (s *Session) helloStudent(h protocol.Hello) {
-	// Wrong codes are limited per address; the limit is checked before the
-	// lookup, so that a guesser learns nothing once it is reached.
+	// Wrong codes and links are limited per address; the limit is checked
+	// before the lookup, so that a guesser learns nothing once it is reached.
 	if !s.hub.Guard.MayGuess(s.ident.Addr) {
 		s.hub.Meter.Disconnected("guessing")
 		s.fail(CloseRateLimited, protocol.ErrRateLimited, "too many wrong join codes from your address; try again in a minute")
 		return
 	}
-	code := lesson.NormalizeCode(h.Code)
-	if code == "" {
-		s.hub.Guard.GuessFailed(s.ident.Addr)
-		s.fail(CloseUnknownLesson, protocol.ErrUnknownLesson, "this is not a join code")
-		return
-	}
-	r := s.hub.roomByCode(lesson.HashCode(code))
-	if r == nil {
-		s.hub.Guard.GuessFailed(s.ident.Addr)
-		s.fail(CloseUnknownLesson, protocol.ErrUnknownLesson, "no live lesson with this code")
+	r, known, ok := s.findRoom(h)
+	if !ok {
 		return
 	}
 	now := s.hub.now()
@@ -220,37 +236,116 @@ func (s *Session) helloStudent(h protocol.Hello) {
 		s.fail(CloseLessonEnded, protocol.ErrLessonEnded, "the lesson has ended")
 		return
 	}
-	var st *student
-	var token string
+	// A student coming back with its resume token skips lock and lobby:
+	// it was let in before.
 	if h.Resume != "" {
-		st = r.findByResume(hashResume(h.Resume))
-	}
-	if st != nil {
-		if old := st.conn; old != nil {
-			old.studentID = "" // its Closed must not mark the student offline
-			old.fail(CloseReplaced, protocol.ErrReplaced, "you joined from another window")
+		if st := r.findByResume(hashResume(h.Resume)); st != nil {
+			st.line.Camera = h.Camera
+			s.enter(r, st, false)
+			return
 		}
-		st.line.LeftAt = time.Time{}
-		st.line.Camera = h.Camera
+	}
+	if r.locked {
+		s.fail(CloseLocked, protocol.ErrLocked, "the teacher has locked the lesson")
+		return
+	}
+	name := ""
+	if known != nil {
+		name = known.Name
 	} else {
-		name, ok := protocol.CleanName(h.Name, protocol.MaxNameRunes)
-		if !ok {
+		var valid bool
+		if name, valid = protocol.CleanName(h.Name, protocol.MaxNameRunes); !valid {
 			s.fail(CloseBadHello, protocol.ErrBadName, "a name needs 1 to 60 printable characters")
 			return
 		}
-		token = newResumeToken()
+		// A name on the class list counts as that student.
+		if c := s.hub.classInfo(r.lesson.ClassID); c != nil {
+			known = c.byName[nameKey(name)]
+			if known != nil {
+				name = known.Name
+			}
+		}
+	}
+	if known == nil && r.lesson.Lobby {
+		s.wait(r, lesson.NewID(), name, h.Camera)
+		return
+	}
+	id := lesson.NewID()
+	if known != nil {
+		id = "r-" + known.ID
+	}
+	st := r.students[id]
+	if st == nil {
 		st = &student{line: roster.Line{
 			LessonID:      r.lesson.ID,
-			ParticipantID: lesson.NewID(),
+			ParticipantID: id,
 			Name:          name,
 			Status:        protocol.StatusPresent,
 			Camera:        h.Camera,
 			JoinedAt:      now,
-			ResumeHash:    hashResume(token),
 		}}
+	} else {
+		st.line.Camera = h.Camera // a class-list student on another device
+	}
+	s.enter(r, st, true)
+}
+
+// findRoom resolves what a student's hello names: a personal link, a
+// lesson code or a class code. known is the class-list student a personal
+// link names. It reports false after refusing the hello.
+func (s *Session) findRoom(h protocol.Hello) (r *room, known *RosterStudent, ok bool) {
+	if h.Personal != "" {
+		p, found := s.hub.personalByHash(lesson.HashToken(h.Personal))
+		if !found {
+			s.hub.Guard.GuessFailed(s.ident.Addr)
+			s.fail(CloseUnknownLesson, protocol.ErrUnknownLesson, "this personal link is not valid (any more)")
+			return nil, nil, false
+		}
+		if r = s.hub.liveRoomOfClass(p.class.ID); r == nil {
+			s.fail(CloseNotStarted, protocol.ErrNotStarted, "the lesson of "+p.class.Name+" has not started yet")
+			return nil, nil, false
+		}
+		return r, p.student, true
+	}
+	code := lesson.NormalizeCode(h.Code)
+	if code == "" {
+		s.hub.Guard.GuessFailed(s.ident.Addr)
+		s.fail(CloseUnknownLesson, protocol.ErrUnknownLesson, "this is not a join code")
+		return nil, nil, false
+	}
+	hash := lesson.HashCode(code)
+	if r = s.hub.roomByCode(hash); r != nil {
+		return r, nil, true
+	}
+	if c := s.hub.classByCodeHash(hash); c != nil {
+		if r = s.hub.liveRoomOfClass(c.ID); r == nil {
+			s.fail(CloseNotStarted, protocol.ErrNotStarted, "the lesson of "+c.Name+" has not started yet")
+			return nil, nil, false
+		}
+		return r, nil, true
+	}
+	s.hub.Guard.GuessFailed(s.ident.Addr)
+	s.fail(CloseUnknownLesson, protocol.ErrUnknownLesson, "no live lesson with this code")
+	return nil, nil, false
+}
+
+// enter puts a student on the roll call and welcomes it. fresh issues a
+// new resume token (a resume keeps the old one). The room is locked.
+func (s *Session) enter(r *room, st *student, fresh bool) {
+	if old := st.conn; old != nil && old != s {
+		old.studentID = "" // its Closed must not mark the student offline
+		old.fail(CloseReplaced, protocol.ErrReplaced, "you joined from another window")
+	}
+	var token string
+	if fresh {
+		token = newResumeToken()
+		st.line.ResumeHash = hashResume(token)
+	}
+	if _, ok := r.students[st.line.ParticipantID]; !ok {
 		r.students[st.line.ParticipantID] = st
 		r.order = append(r.order, st.line.ParticipantID)
 	}
+	st.line.LeftAt = time.Time{}
 	st.conn = s
 	s.role, s.room, s.studentID = protocol.RoleStudent, r, st.line.ParticipantID
 	s.hub.rec.Record(st.line)
@@ -261,6 +356,7 @@ func (s *Session) helloStudent(h protocol.Hello) {
 		Resume:        token,
 		TeacherOnline: r.teacher != nil,
 		ICE:           s.hub.iceFor(st.line.ParticipantID),
+		Name:          st.line.Name,
 	}))
 	r.notifyTeacher(st)
 }
@@ -291,6 +387,10 @@ func (s *Session) signal(sig protocol.Signal) {
 	r := s.room
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if s.waitingID != "" {
+		s.sendError(protocol.ErrForbidden, "wait until the teacher lets you in")
+		return
+	}
 	if s.replaced() {
 		return
 	}
@@ -346,6 +446,12 @@ func (s *Session) end() {
 			c.conn.Close(CloseLessonEnded, protocol.ErrLessonEnded)
 		}
 	}
+	for _, w := range r.waiting {
+		w.conn.waitingID = ""
+		w.conn.send(ended)
+		w.conn.conn.Close(CloseLessonEnded, protocol.ErrLessonEnded)
+	}
+	r.waiting = nil
 	r.teacher = nil
 	r.mu.Unlock()
 	s.hub.removeRoom(r)
@@ -390,6 +496,12 @@ func (s *Session) Closed() {
 			}
 		}
 	case protocol.RoleStudent:
+		if s.waitingID != "" {
+			if r.removeWaiter(s.waitingID) != nil {
+				r.notifyLobby()
+			}
+			return
+		}
 		st, ok := r.students[s.studentID]
 		if !ok || st.conn != s {
 			return

@@ -1,0 +1,128 @@
+package signaling
+
+import (
+	"slices"
+	"time"
+
+	"ersatzraum/app/protocol"
+	"ersatzraum/server/roster"
+)
+
+// waiter is a student in a lesson's lobby: connected, not yet admitted,
+// not on the roll call.
+type waiter struct {
+	id     string
+	name   string
+	camera bool
+	at     time.Time
+	conn   *Session
+}
+
+func (r *room) lobbyState() protocol.LobbyState {
+	st := protocol.LobbyState{Waiting: make([]protocol.Knock, 0, len(r.waiting))}
+	for _, w := range r.waiting {
+		st.Waiting = append(st.Waiting, protocol.Knock{ID: w.id, Name: w.name, At: w.at.UnixMilli()})
+	}
+	return st
+}
+
+func (r *room) notifyLobby() {
+	if r.teacher != nil {
+		r.teacher.send(protocol.MustEncode(protocol.TypeLobby, r.lobbyState()))
+	}
+}
+
+// wait puts a student into the lobby.
+func (s *Session) wait(r *room, id, name string, camera bool) {
+	r.waiting = append(r.waiting, &waiter{id: id, name: name, camera: camera, at: s.hub.now(), conn: s})
+	s.role, s.room, s.waitingID = protocol.RoleStudent, r, id
+	s.send(protocol.MustEncode(protocol.TypeWaiting, struct{}{}))
+	r.notifyLobby()
+}
+
+func (r *room) removeWaiter(id string) *waiter {
+	i := slices.IndexFunc(r.waiting, func(w *waiter) bool { return w.id == id })
+	if i < 0 {
+		return nil
+	}
+	w := r.waiting[i]
+	r.waiting = slices.Delete(r.waiting, i, i+1)
+	return w
+}
+
+// admit lets waiting students in (teacher only).
+func (s *Session) admit(a protocol.Admission) {
+	if !s.isTeacher() {
+		return
+	}
+	r := s.room
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if s.replaced() {
+		return
+	}
+	for _, id := range a.IDs {
+		w := r.removeWaiter(id)
+		if w == nil {
+			continue // already gone or admitted: admitting twice is harmless
+		}
+		st := &student{line: roster.Line{
+			LessonID:      r.lesson.ID,
+			ParticipantID: w.id,
+			Name:          w.name,
+			Status:        protocol.StatusPresent,
+			Camera:        w.camera,
+			JoinedAt:      s.hub.now(),
+		}}
+		w.conn.waitingID = ""
+		w.conn.enter(r, st, true)
+	}
+	r.notifyLobby()
+}
+
+// reject sends waiting students away (teacher only).
+func (s *Session) reject(a protocol.Admission) {
+	if !s.isTeacher() {
+		return
+	}
+	r := s.room
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if s.replaced() {
+		return
+	}
+	for _, id := range a.IDs {
+		if w := r.removeWaiter(id); w != nil {
+			w.conn.waitingID = ""
+			w.conn.role = ""
+			w.conn.fail(CloseRejected, protocol.ErrRejected, "the teacher did not let you in")
+		}
+	}
+	r.notifyLobby()
+}
+
+// lock stops or allows new joins (teacher only). Students who are in, and
+// students resuming after a dropped connection, are not affected.
+func (s *Session) lock(l protocol.LockState) {
+	if !s.isTeacher() {
+		return
+	}
+	r := s.room
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if s.replaced() || r.locked == l.Locked {
+		s.send(protocol.MustEncode(protocol.TypeLessonState, protocol.LockState{Locked: r.locked}))
+		return
+	}
+	r.locked = l.Locked
+	s.hub.rec.RecordLock(r.lesson.ID, r.locked)
+	s.send(protocol.MustEncode(protocol.TypeLessonState, protocol.LockState{Locked: r.locked}))
+}
+
+func (s *Session) isTeacher() bool {
+	if s.role != protocol.RoleTeacher {
+		s.sendError(protocol.ErrForbidden, "only the teacher can do that")
+		return false
+	}
+	return true
+}

@@ -1,0 +1,235 @@
+package signaling
+
+import (
+	"testing"
+
+	"ersatzraum/app/protocol"
+	"ersatzraum/server/lesson"
+)
+
+const classCode = "MNPQ-RSTU"
+
+// classHub hosts class "7b" with Lea and Ömer on the roster and a live
+// lesson of that class with the lobby on.
+func classHub(t *testing.T) *testHub {
+	t.Helper()
+	h := newTestHub(t)
+	h.SetClass(Class{
+		ID: "class-7b", TeacherID: "t-alice", Name: "7b Mathe",
+		CodeHash: lesson.HashCode(lesson.NormalizeCode(classCode)),
+		Roster: []RosterStudent{
+			{ID: "lea", Name: "Lea Schulz", TokenHash: lesson.HashToken("lea-token")},
+			{ID: "oemer", Name: "Ömer Kaya", TokenHash: lesson.HashToken("oemer-token")},
+		},
+	})
+	h.AddLesson(Lesson{
+		ID: "lesson-a", TeacherID: "t-alice", Title: "7b Mathe",
+		CodeHash: lesson.HashCode(lesson.NormalizeCode(codeA)), Code: codeA,
+		ClassID: "class-7b", Lobby: true,
+	}, nil)
+	return h
+}
+
+func studentHello(h *testHub, t *testing.T, hello protocol.Hello) *client {
+	c := h.connect(t, Identity{})
+	hello.Role = protocol.RoleStudent
+	c.send(protocol.TypeHello, hello)
+	return c
+}
+
+func TestRosterNameAndPersonalLinkSkipTheLobby(t *testing.T) {
+	h := classHub(t)
+	teacher, _ := h.joinTeacher(t, "t-alice", "lesson-a")
+
+	// The class code with a name on the list (case and spaces do not count).
+	lea := studentHello(h, t, protocol.Hello{Code: classCode, Name: "  lea   SCHULZ "})
+	var w protocol.Welcome
+	lea.expect(protocol.TypeWelcome, &w)
+	if w.Self != "r-lea" || w.Name != "Lea Schulz" {
+		t.Fatalf("roster student welcomed as %q %q", w.Self, w.Name)
+	}
+	var e protocol.Entry
+	teacher.expect(protocol.TypeParticipant, &e)
+	if e.ID != "r-lea" || e.Name != "Lea Schulz" || !e.Online {
+		t.Fatalf("teacher got %+v", e)
+	}
+
+	// A personal link needs neither code nor name.
+	oemer := studentHello(h, t, protocol.Hello{Personal: "oemer-token"})
+	oemer.expect(protocol.TypeWelcome, &w)
+	if w.Self != "r-oemer" || w.Name != "Ömer Kaya" {
+		t.Fatalf("personal link welcomed as %q %q", w.Self, w.Name)
+	}
+	teacher.expect(protocol.TypeParticipant, &e)
+
+	// The same roster student on a second device takes over the line.
+	again := studentHello(h, t, protocol.Hello{Personal: "oemer-token"})
+	again.expect(protocol.TypeWelcome, &w)
+	oemer.expectClosed(CloseReplaced)
+	if w.Self != "r-oemer" {
+		t.Fatalf("second device got a new identity %q", w.Self)
+	}
+}
+
+func TestStrangerWaitsAndTeacherAdmitsOrRejects(t *testing.T) {
+	h := classHub(t)
+	teacher, _ := h.joinTeacher(t, "t-alice", "lesson-a")
+
+	eve := studentHello(h, t, protocol.Hello{Code: classCode, Name: "Eve"})
+	eve.expect(protocol.TypeWaiting, nil)
+	var lobby protocol.LobbyState
+	teacher.expect(protocol.TypeLobby, &lobby)
+	if len(lobby.Waiting) != 1 || lobby.Waiting[0].Name != "Eve" {
+		t.Fatalf("lobby = %+v", lobby)
+	}
+	// Waiting students cannot signal and are not on the roll call.
+	eve.send(protocol.TypeSignal, offer(protocol.TeacherPeer, "v=0"))
+	eve.expectError(protocol.ErrForbidden)
+	teacher.expectNothing()
+
+	// Ad-hoc code of the same lesson: also the lobby.
+	mal := studentHello(h, t, protocol.Hello{Code: codeA, Name: "Mallory"})
+	mal.expect(protocol.TypeWaiting, nil)
+	teacher.expect(protocol.TypeLobby, &lobby)
+	if len(lobby.Waiting) != 2 {
+		t.Fatalf("lobby = %+v", lobby)
+	}
+	eveID, malID := lobby.Waiting[0].ID, lobby.Waiting[1].ID
+
+	// Students may not admit anyone.
+	lea := studentHello(h, t, protocol.Hello{Personal: "lea-token"})
+	lea.expect(protocol.TypeWelcome, nil)
+	teacher.expect(protocol.TypeParticipant, nil)
+	lea.send(protocol.TypeAdmit, protocol.Admission{IDs: []string{malID}})
+	lea.expectError(protocol.ErrForbidden)
+	mal.expectNothing()
+
+	teacher.send(protocol.TypeAdmit, protocol.Admission{IDs: []string{eveID}})
+	var w protocol.Welcome
+	eve.expect(protocol.TypeWelcome, &w)
+	if w.Self != eveID || w.Resume == "" {
+		t.Fatalf("admitted student welcomed as %+v", w)
+	}
+	var e protocol.Entry
+	teacher.expect(protocol.TypeParticipant, &e)
+	if e.ID != eveID || e.Status != protocol.StatusPresent {
+		t.Fatalf("roll call entry %+v", e)
+	}
+	teacher.expect(protocol.TypeLobby, &lobby)
+	if len(lobby.Waiting) != 1 || lobby.Waiting[0].ID != malID {
+		t.Fatalf("lobby after admit = %+v", lobby)
+	}
+	// Admitting twice is harmless.
+	teacher.send(protocol.TypeAdmit, protocol.Admission{IDs: []string{eveID}})
+	teacher.expect(protocol.TypeLobby, nil)
+
+	teacher.send(protocol.TypeReject, protocol.Admission{IDs: []string{malID}})
+	mal.expectError(protocol.ErrRejected)
+	mal.expectClosed(CloseRejected)
+	teacher.expect(protocol.TypeLobby, &lobby)
+	if len(lobby.Waiting) != 0 {
+		t.Fatalf("lobby after reject = %+v", lobby)
+	}
+	recorded, _ := h.rec.snapshot()
+	for _, l := range recorded {
+		if l.Name == "Mallory" {
+			t.Fatal("a rejected student was recorded on the roll call")
+		}
+	}
+}
+
+func TestWaitingStudentWhoLeavesDisappearsFromTheLobby(t *testing.T) {
+	h := classHub(t)
+	eve := studentHello(h, t, protocol.Hello{Code: classCode, Name: "Eve"})
+	eve.expect(protocol.TypeWaiting, nil)
+	// The teacher connects later and sees who waits.
+	teacher, w := h.joinTeacher(t, "t-alice", "lesson-a")
+	if len(w.Lobby) != 1 || w.Lobby[0].Name != "Eve" {
+		t.Fatalf("teacher's welcome lobby = %+v", w.Lobby)
+	}
+	eve.gone()
+	var lobby protocol.LobbyState
+	teacher.expect(protocol.TypeLobby, &lobby)
+	if len(lobby.Waiting) != 0 {
+		t.Fatalf("lobby = %+v", lobby)
+	}
+}
+
+func TestLockedLessonAdmitsNobodyNewButLetsStudentsResume(t *testing.T) {
+	h := classHub(t)
+	teacher, _ := h.joinTeacher(t, "t-alice", "lesson-a")
+	lea := studentHello(h, t, protocol.Hello{Personal: "lea-token"})
+	var w protocol.Welcome
+	lea.expect(protocol.TypeWelcome, &w)
+	teacher.expect(protocol.TypeParticipant, nil)
+
+	lea.send(protocol.TypeLock, protocol.LockState{Locked: true})
+	lea.expectError(protocol.ErrForbidden)
+
+	teacher.send(protocol.TypeLock, protocol.LockState{Locked: true})
+	var ls protocol.LockState
+	teacher.expect(protocol.TypeLessonState, &ls)
+	if !ls.Locked {
+		t.Fatal("lock not confirmed")
+	}
+	if h.rec.locks[len(h.rec.locks)-1] != (recordedLock{"lesson-a", true}) {
+		t.Fatalf("lock not recorded: %+v", h.rec.locks)
+	}
+	for _, hello := range []protocol.Hello{{Personal: "oemer-token"}, {Code: classCode, Name: "Eve"}, {Code: codeA, Name: "Ömer Kaya"}} {
+		c := studentHello(h, t, hello)
+		c.expectError(protocol.ErrLocked)
+		c.expectClosed(CloseLocked)
+	}
+	// Lea's connection drops; she comes back with her resume token.
+	lea.gone()
+	teacher.expect(protocol.TypeParticipant, nil)
+	back := studentHello(h, t, protocol.Hello{Personal: "lea-token", Resume: w.Resume})
+	var w2 protocol.Welcome
+	back.expect(protocol.TypeWelcome, &w2)
+	if w2.Self != "r-lea" {
+		t.Fatalf("resume in a locked lesson: %+v", w2)
+	}
+	teacher.send(protocol.TypeLock, protocol.LockState{Locked: false})
+	teacher.expect(protocol.TypeParticipant, nil)
+	teacher.expect(protocol.TypeLessonState, &ls)
+	studentHello(h, t, protocol.Hello{Personal: "oemer-token"}).expect(protocol.TypeWelcome, nil)
+}
+
+func TestClassWithoutLessonAndRemovedLinks(t *testing.T) {
+	h := newTestHub(t)
+	h.SetClass(Class{
+		ID: "class-9a", TeacherID: "t-bob", Name: "9a Deutsch",
+		CodeHash: lesson.HashCode(lesson.NormalizeCode(classCode)),
+		Roster:   []RosterStudent{{ID: "ida", Name: "Ida", TokenHash: lesson.HashToken("ida-token")}},
+	})
+	for _, hello := range []protocol.Hello{{Code: classCode, Name: "Ida"}, {Personal: "ida-token"}} {
+		c := studentHello(h, t, hello)
+		c.expectError(protocol.ErrNotStarted)
+		c.expectClosed(CloseNotStarted)
+	}
+	// A renewed code and a new roster: old code and removed link stop working.
+	h.SetClass(Class{
+		ID: "class-9a", TeacherID: "t-bob", Name: "9a Deutsch",
+		CodeHash: lesson.HashCode(lesson.NormalizeCode(codeB)),
+	})
+	for _, hello := range []protocol.Hello{{Code: classCode, Name: "Ida"}, {Personal: "ida-token"}} {
+		c := studentHello(h, t, hello)
+		c.expectError(protocol.ErrUnknownLesson)
+	}
+	studentHello(h, t, protocol.Hello{Code: codeB, Name: "Ida"}).expectError(protocol.ErrNotStarted)
+	h.RemoveClass("class-9a")
+	studentHello(h, t, protocol.Hello{Code: codeB, Name: "Ida"}).expectError(protocol.ErrUnknownLesson)
+}
+
+func TestEndSendsWaitingStudentsHome(t *testing.T) {
+	h := classHub(t)
+	teacher, _ := h.joinTeacher(t, "t-alice", "lesson-a")
+	eve := studentHello(h, t, protocol.Hello{Code: classCode, Name: "Eve"})
+	eve.expect(protocol.TypeWaiting, nil)
+	teacher.expect(protocol.TypeLobby, nil)
+	teacher.send(protocol.TypeEnd, nil)
+	eve.expect(protocol.TypeLessonEnded, nil)
+	eve.expectClosed(CloseLessonEnded)
+	// The class has no live lesson any more.
+	studentHello(h, t, protocol.Hello{Personal: "lea-token"}).expectError(protocol.ErrNotStarted)
+}

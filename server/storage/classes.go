@@ -1,0 +1,198 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+)
+
+// Class is a teacher's class with its long-lived join code.
+type Class struct {
+	ID        string
+	TeacherID string
+	Name      string
+	CodeHash  []byte
+	CodeEnc   []byte // the code, encrypted for its teacher's eyes
+	CreatedAt time.Time
+}
+
+// RosterStudent is a student on a class list, with a personal link.
+type RosterStudent struct {
+	ID        string
+	ClassID   string
+	Name      string
+	TokenHash []byte
+	TokenEnc  []byte
+	CreatedAt time.Time
+}
+
+// CreateClass inserts a class.
+func (s *DB) CreateClass(ctx context.Context, c Class) error {
+	_, err := s.sql.ExecContext(ctx,
+		`INSERT INTO classes (id, teacher_id, name, code_hash, code_enc, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		c.ID, c.TeacherID, c.Name, c.CodeHash, c.CodeEnc, c.CreatedAt.UnixMilli())
+	return err
+}
+
+// RenewClassCode replaces a class's code; the old one stops working.
+func (s *DB) RenewClassCode(ctx context.Context, id string, hash, enc []byte) error {
+	res, err := s.sql.ExecContext(ctx, `UPDATE classes SET code_hash = ?, code_enc = ? WHERE id = ?`, hash, enc, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// DeleteClass removes a class with its roster; its lessons stay, without class.
+func (s *DB) DeleteClass(ctx context.Context, id string) error {
+	res, err := s.sql.ExecContext(ctx, `DELETE FROM classes WHERE id = ?`, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// Class loads one class.
+func (s *DB) Class(ctx context.Context, id string) (Class, error) {
+	row := s.sql.QueryRowContext(ctx,
+		`SELECT id, teacher_id, name, code_hash, code_enc, created_at FROM classes WHERE id = ?`, id)
+	c, err := scanClass(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, ErrNotFound
+	}
+	return c, err
+}
+
+// Classes lists classes, of one teacher or (teacherID "") of all, by name.
+func (s *DB) Classes(ctx context.Context, teacherID string) ([]Class, error) {
+	q := `SELECT id, teacher_id, name, code_hash, code_enc, created_at FROM classes`
+	var args []any
+	if teacherID != "" {
+		q += ` WHERE teacher_id = ?`
+		args = append(args, teacherID)
+	}
+	rows, err := s.sql.QueryContext(ctx, q+` ORDER BY name, id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Class
+	for rows.Next() {
+		c, err := scanClass(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func scanClass(row scanner) (Class, error) {
+	var c Class
+	var created int64
+	err := row.Scan(&c.ID, &c.TeacherID, &c.Name, &c.CodeHash, &c.CodeEnc, &created)
+	c.CreatedAt = time.UnixMilli(created)
+	return c, err
+}
+
+// AddRosterStudents inserts students in one transaction: a pasted list
+// lands whole or not at all.
+func (s *DB) AddRosterStudents(ctx context.Context, students []RosterStudent) error {
+	tx, err := s.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, r := range students {
+		if _, err := tx.ExecContext(ctx,
+			`INSERT INTO roster (id, class_id, name, token_hash, token_enc, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			r.ID, r.ClassID, r.Name, r.TokenHash, r.TokenEnc, r.CreatedAt.UnixMilli()); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// RemoveRosterStudent takes a student off a class list.
+func (s *DB) RemoveRosterStudent(ctx context.Context, classID, id string) error {
+	res, err := s.sql.ExecContext(ctx, `DELETE FROM roster WHERE id = ? AND class_id = ?`, id, classID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// RenewRosterToken replaces a student's personal link.
+func (s *DB) RenewRosterToken(ctx context.Context, classID, id string, hash, enc []byte) error {
+	res, err := s.sql.ExecContext(ctx, `UPDATE roster SET token_hash = ?, token_enc = ? WHERE id = ? AND class_id = ?`, hash, enc, id, classID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// Roster lists a class's students by name.
+func (s *DB) Roster(ctx context.Context, classID string) ([]RosterStudent, error) {
+	rows, err := s.sql.QueryContext(ctx,
+		`SELECT id, class_id, name, token_hash, token_enc, created_at FROM roster WHERE class_id = ? ORDER BY name, id`, classID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []RosterStudent
+	for rows.Next() {
+		var r RosterStudent
+		var created int64
+		if err := rows.Scan(&r.ID, &r.ClassID, &r.Name, &r.TokenHash, &r.TokenEnc, &created); err != nil {
+			return nil, err
+		}
+		r.CreatedAt = time.UnixMilli(created)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// SetLessonClass ties a lesson to a class.
+func (s *DB) SetLessonClass(ctx context.Context, lessonID, classID string) error {
+	_, err := s.sql.ExecContext(ctx, `UPDATE lessons SET class_id = ? WHERE id = ?`, classID, lessonID)
+	return err
+}
+
+// LessonClass returns the class of a lesson, "" for an ad-hoc lesson.
+func (s *DB) LessonClass(ctx context.Context, lessonID string) (string, error) {
+	var id sql.NullString
+	err := s.sql.QueryRowContext(ctx, `SELECT class_id FROM lessons WHERE id = ?`, lessonID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	return id.String, err
+}
+
+// SetLessonLocked records whether a lesson admits new students.
+func (s *DB) SetLessonLocked(ctx context.Context, lessonID string, locked bool) error {
+	_, err := s.sql.ExecContext(ctx, `UPDATE lessons SET locked = ? WHERE id = ?`, locked, lessonID)
+	return err
+}
+
+// LessonLocked reports whether a lesson is locked.
+func (s *DB) LessonLocked(ctx context.Context, lessonID string) (bool, error) {
+	var locked bool
+	err := s.sql.QueryRowContext(ctx, `SELECT locked FROM lessons WHERE id = ?`, lessonID).Scan(&locked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, ErrNotFound
+	}
+	return locked, err
+}
