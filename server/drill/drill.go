@@ -21,6 +21,7 @@ type run struct {
 	cookie string
 
 	attempted, succeeded  atomic.Int64
+	lobbied               atomic.Int64 // students who waited in the lobby
 	negotiated            atomic.Int64
 	holdSent, holdSkipped atomic.Int64
 	failures, drops       tally

@@ -105,6 +105,9 @@ func (r *run) join(ctx context.Context, p *peer, cookie string, hello []byte) (i
 			ws.Close()
 			r.failures.add("refused: " + m.Data.Code)
 			return inbound{}, false
+		case m.Type == protocol.TypeWaiting:
+			// In the lobby: the join completes when the teacher admits.
+			r.lobbied.Add(1)
 		}
 	}
 }

@@ -18,10 +18,13 @@ type Report struct {
 	HoldS     float64 `json:"hold_s"`
 	RelayRate float64 `json:"relay_rate"`
 
-	Attempted int64          `json:"attempted"`
-	Succeeded int64          `json:"succeeded"`
-	Failed    int            `json:"failed"`
-	Failures  map[string]int `json:"failures"`
+	Attempted int64 `json:"attempted"`
+	Succeeded int64 `json:"succeeded"`
+	// Lobbied counts students who waited in the lobby until their
+	// simulated teacher admitted them (join latency includes that wait).
+	Lobbied  int64          `json:"lobbied"`
+	Failed   int            `json:"failed"`
+	Failures map[string]int `json:"failures"`
 	// Join runs from the start of the dial to the welcome.
 	Join Percentiles `json:"join_ms"`
 
@@ -96,6 +99,7 @@ func (r *run) fill(rep *Report) {
 	rep.WithinS, rep.HoldS = r.cfg.Within.Seconds(), r.cfg.Hold.Seconds()
 	rep.RelayRate = r.cfg.RelayRate
 	rep.Attempted, rep.Succeeded = r.attempted.Load(), r.succeeded.Load()
+	rep.Lobbied = r.lobbied.Load()
 	rep.Failures, rep.Failed = r.failures.snapshot()
 	rep.Drops, rep.Dropped = r.drops.snapshot()
 	rep.ServerErrors, _ = r.serverErrors.snapshot()
@@ -149,7 +153,7 @@ func (r Report) WriteText(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  %d teachers, %d students joining within %gs, held %gs, relay rate %g/s\n",
 		r.Teachers, r.Students, r.WithinS, r.HoldS, r.RelayRate)
-	fmt.Fprintf(w, "joins        attempted %d, succeeded %d, failed %d\n", r.Attempted, r.Succeeded, r.Failed)
+	fmt.Fprintf(w, "joins        attempted %d, succeeded %d, failed %d (%d admitted from the lobby)\n", r.Attempted, r.Succeeded, r.Failed, r.Lobbied)
 	writeCounts(w, "  failed:  ", r.Failures)
 	fmt.Fprintf(w, "join ms      %s\n", r.Join)
 	fmt.Fprintf(w, "relay ms     %s\n", r.Relay)

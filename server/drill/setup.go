@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,12 +24,21 @@ func newHTTPClient() *http.Client {
 }
 
 // login redeems the one-time login link and returns the Cookie header
-// value for the teacher's session.
+// value for the teacher's session. Like the button on the page that the
+// link opens, it posts the link's token to /login.
 func login(ctx context.Context, hc *http.Client, link string) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
+	u, err := url.Parse(link)
+	if err != nil || u.Query().Get("token") == "" {
+		return "", fmt.Errorf("login link %q: want URL/login?token=...", link)
+	}
+	form := url.Values{"token": {u.Query().Get("token")}}
+	target := u.Scheme + "://" + u.Host + "/login"
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader(form.Encode()))
 	if err != nil {
 		return "", fmt.Errorf("login link %q: %w", link, err)
 	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", u.Scheme+"://"+u.Host)
 	resp, err := hc.Do(req)
 	if err != nil {
 		return "", fmt.Errorf("login link: %w", err)

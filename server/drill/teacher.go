@@ -25,6 +25,7 @@ type teacher struct {
 type answerJob struct {
 	to     string
 	queued time.Time
+	admit  []string // students waiting in the lobby, to let in
 }
 
 // joined is called once the join succeeded or failed.
@@ -43,14 +44,26 @@ func (r *run) runTeacher(ctx context.Context, t *teacher, joined func()) {
 	}()
 	defer r.teacherReaders.Done()
 	r.readLoop(&t.peer, func(m inbound) {
-		if m.Type == protocol.TypeSignal && m.Data.Kind == protocol.SignalOffer && m.Data.From != "" {
-			t.mu.Lock()
-			t.queue = append(t.queue, answerJob{to: m.Data.From, queued: time.Now()})
-			t.mu.Unlock()
-			select {
-			case t.wake <- struct{}{}:
-			default:
+		var job answerJob
+		switch {
+		case m.Type == protocol.TypeSignal && m.Data.Kind == protocol.SignalOffer && m.Data.From != "":
+			job = answerJob{to: m.Data.From, queued: time.Now()}
+		case m.Type == protocol.TypeLobby && len(m.Data.Waiting) > 0:
+			// A teacher lets in whoever knocks, as at 08:00 with the
+			// class waiting in the lobby.
+			for _, w := range m.Data.Waiting {
+				job.admit = append(job.admit, w.ID)
 			}
+			job.queued = time.Now()
+		default:
+			return
+		}
+		t.mu.Lock()
+		t.queue = append(t.queue, job)
+		t.mu.Unlock()
+		select {
+		case t.wake <- struct{}{}:
+		default:
 		}
 	})
 }
@@ -80,6 +93,13 @@ func (r *run) answer(ctx context.Context, t *teacher) {
 		}
 		if lim.Wait(ctx) != nil {
 			return
+		}
+		if job.admit != nil {
+			msg := protocol.MustEncode(protocol.TypeAdmit, protocol.Admission{IDs: job.admit})
+			if r.send(&t.peer, func(b []byte) []byte { return append(b, msg...) }) != nil {
+				return
+			}
+			continue
 		}
 		r.answerWait.add(time.Since(job.queued))
 		if r.send(&t.peer, func(b []byte) []byte {

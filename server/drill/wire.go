@@ -239,6 +239,9 @@ type inbound struct {
 		From          string `json:"from"`
 		Kind          string `json:"kind"`
 		Code          string `json:"code"` // error code
+		Waiting       []struct {
+			ID string `json:"id"`
+		} `json:"waiting"` // lobby
 	} `json:"data"`
 }
 
