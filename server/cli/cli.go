@@ -19,8 +19,16 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return serve(args[2:], stdout, stderr)
 	case "drill":
 		return drillCommand(args[2:], stdout, stderr)
+	case "static":
+		return staticCommand(args[2:], stdout, stderr)
+	case "teacher":
+		return teacherCommand(args[2:], stdout, stderr)
 	case "turn-check":
 		return turnCheckCommand(args[2:], stdout, stderr)
+	case "backup":
+		return backupCommand(args[2:], stdout, stderr)
+	case "restore":
+		return restoreCommand(args[2:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -37,7 +45,11 @@ func usage(w io.Writer) {
 Usage:
   ersatzraum serve [flags]   start the server (ersatzraum serve --help lists the flags)
   ersatzraum drill [flags]   load drill: a school's 08:00 against a server (ersatzraum drill --help)
+  ersatzraum static [flags]  export the app as plain files for another web server (ersatzraum static --help)
+  ersatzraum teacher ...     teacher accounts: add, list, remove, reset (ersatzraum teacher --help)
   ersatzraum turn-check      test a TURN relay with credentials from its secret (ersatzraum turn-check --help)
+  ersatzraum backup FILE     back up the data directory while the server runs (ersatzraum backup --help)
+  ersatzraum restore FILE    restore a backup into the data directory, server stopped (ersatzraum restore --help)
   ersatzraum help            show this text
 `)
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -16,10 +17,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/maxence-charriere/go-app/v10/pkg/app"
-
 	"ersatzraum/server/accounts"
 	"ersatzraum/server/admission"
+	"ersatzraum/server/datadir"
 	"ersatzraum/server/httpapi"
 	"ersatzraum/server/metrics"
 	"ersatzraum/server/roster"
@@ -37,22 +37,30 @@ type serveConfig struct {
 	trustedProxies string
 	allowedOrigins string
 	metricsAllow   string
+	webDir         string
 	turn           turnConfig
+	tls            tlsConfig
+	keep           keepConfig
+	configFile     string
 }
 
 func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	cfg := &serveConfig{}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.addr, "addr", "localhost:8080", "`HOST:PORT` to listen on for HTTP")
+	fs.StringVar(&cfg.addr, "addr", "localhost:8080", "`HOST:PORT` to listen on (HTTPS with --domain or --tls-cert; default :443 with --domain)")
 	fs.StringVar(&cfg.data, "data", "./data", "`DIR` for the database; created if missing")
 	fs.StringVar(&cfg.publicURL, "public-url", "", "`URL` under which users reach the server, used in printed links (default http://ADDR)")
 	fs.StringVar(&cfg.logLevel, "log-level", "info", "log `LEVEL`: debug, info, warn or error")
 	fs.StringVar(&cfg.logFormat, "log-format", "text", "log `FORMAT`: text or json")
-	fs.StringVar(&cfg.trustedProxies, "trusted-proxies", "", "comma-separated `ADDRS` or CIDRs of reverse proxies whose X-Forwarded-For is believed (default none)")
+	fs.StringVar(&cfg.trustedProxies, "trusted-proxies", "", "comma-separated `ADDRS` or CIDRs of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (default none)")
 	fs.StringVar(&cfg.allowedOrigins, "allowed-origins", "", "comma-separated `ORIGINS` (https://host) of other sites that may host the app and connect; the server's own host is always allowed")
 	fs.StringVar(&cfg.metricsAllow, "metrics-allow", "127.0.0.0/8,::1", "comma-separated `ADDRS` or CIDRs that may read /metrics")
+	fs.StringVar(&cfg.webDir, "web-dir", "", "serve the app's web files (stylesheet, icons, app.wasm) from `DIR` instead of the copy built into the binary; the app's version follows their content")
 	cfg.turn.flags(fs)
+	cfg.tls.flags(fs)
+	cfg.keep.flags(fs)
+	fs.StringVar(&cfg.configFile, "config", "", "`FILE` with settings as \"flag-name = value\" lines; every flag can also be set as ERSATZRAUM_FLAG_NAME in the environment (precedence: flag, environment, file)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: ersatzraum serve [flags]\n\nStarts the Ersatzraum server: the app, its API and the signaling WebSocket.\nOn an empty data folder it creates a teacher account; every start prints\na fresh one-time login link for it.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -68,11 +76,17 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
+	settings, err := loadConfig(fs, cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "ersatzraum serve:", err)
+		return 2
+	}
 	log, err := newLogger(stderr, cfg.logLevel, cfg.logFormat)
 	if err != nil {
 		fmt.Fprintln(stderr, "ersatzraum serve:", err)
 		return 2
 	}
+	printConfig(stderr, log, cfg.logFormat, settings)
 	if _, _, err := net.SplitHostPort(cfg.addr); err != nil {
 		fmt.Fprintf(stderr, "ersatzraum serve: --addr %q is not HOST:PORT\n", cfg.addr)
 		return 2
@@ -91,9 +105,11 @@ func serve(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	if err := cfg.turn.check(); err != nil {
-		fmt.Fprintln(stderr, "ersatzraum serve:", err)
-		return 2
+	for _, check := range []func() error{cfg.turn.check, cfg.tls.check, cfg.keep.check} {
+		if err := check(); err != nil {
+			fmt.Fprintln(stderr, "ersatzraum serve:", err)
+			return 2
+		}
 	}
 	raiseFileLimit(log)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -120,22 +136,15 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 	return nil, fmt.Errorf("--log-format %q: use text or json", format)
 }
 
-// rosterStore adapts storage to the roster writer.
-type rosterStore struct{ db *storage.DB }
-
-func (s rosterStore) PutLine(ctx context.Context, l roster.Line) error {
-	return s.db.PutAttendance(ctx, storage.Attendance(l))
-}
-
-func (s rosterStore) EndLesson(ctx context.Context, id string, at time.Time) error {
-	err := s.db.EndLesson(ctx, id, at)
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil // already ended: nothing to do
-	}
-	return err
-}
-
+// run serves until ctx ends. Deferred calls run in reverse: the purge
+// stops, TURN closes, the roster writer flushes everything queued, and
+// only then the database closes and the data directory is unlocked.
 func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logger) error {
+	lock, err := datadir.Acquire(cfg.data)
+	if err != nil {
+		return fmt.Errorf("--data: %w", err)
+	}
+	defer lock.Release()
 	db, err := storage.Open(ctx, cfg.data)
 	if err != nil {
 		return err
@@ -152,7 +161,8 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 		return fmt.Errorf("issue login link: %w", err)
 	}
 
-	writer := roster.NewWriter(rosterStore{db}, log)
+	storeTimer := metrics.NewStorageTimer()
+	writer := roster.NewWriter(rosterStore{db, storeTimer}, log)
 	defer writer.Close()
 	hub := signaling.NewHub(writer, log)
 	turnSvc, err := startTURN(&cfg.turn, cfg.data, log)
@@ -165,26 +175,42 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	}
 	reg := metrics.New(hub.LessonCount)
 	hub.Meter = reg.Signaling
+	reg.Register(storeTimer.Collector())
+	if turnSvc != nil && turnSvc.server != nil {
+		reg.Register(metrics.TURNAllocations(turnSvc.server.Allocations))
+	}
 	gate := admission.NewGate(admission.DefaultLimits)
 	hub.Guard = gate
 	trusted, _ := admission.ParseTrusted(cfg.trustedProxies)
 	addrs := admission.Addresses{Trusted: trusted}
 	metricsAllow, _ := admission.ParseTrusted(cfg.metricsAllow)
-	if err := restoreLessons(ctx, db, hub); err != nil {
+	if err := restoreHub(ctx, db, hub); err != nil {
+		return err
+	}
+	defer startRetention(ctx, cfg.keep, db, log)()
+	sealer, err := openSealer(cfg.data)
+	if err != nil {
 		return err
 	}
 
-	assets, err := httpapi.NewAssets(web.Files)
+	var webFiles fs.FS = web.Files
+	if cfg.webDir != "" {
+		webFiles = os.DirFS(cfg.webDir)
+	}
+	assets, err := httpapi.NewAssets(webFiles)
 	if err != nil {
-		return fmt.Errorf("read embedded web files: %w", err)
+		return fmt.Errorf("read web files: %w", err)
 	}
 	if assets.WasmSize() == 0 {
 		log.Warn("web/app.wasm is missing from this build: pages will not start; build with `make build`")
 	}
 	srv := &httpapi.Server{
-		Accounts: accts,
-		Lessons:  db,
-		Host:     hub,
+		Classes:   db,
+		ClassHost: hub,
+		Sealer:    sealer,
+		Accounts:  accts,
+		Lessons:   db,
+		Host:      hub,
 		Signaling: &signaling.Endpoint{
 			Hub: hub,
 			Identify: func(r *http.Request) signaling.Identity {
@@ -200,7 +226,7 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 			Log:         log,
 		},
 		Assets:  assets,
-		Pages:   pageHandler(assets),
+		Pages:   pageHandler(assets, pageOptions{}),
 		Metrics: reg.Handler(),
 		MetricsAllowed: func(r *http.Request) bool {
 			a := addrs.Client(r)
@@ -211,44 +237,52 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 			}
 			return false
 		},
-		Log: log,
+		AllowedOrigins: splitList(cfg.allowedOrigins),
+		ClientAddr:     addrs.Client,
+		Log:            log,
 	}
 
-	ln, err := net.Listen("tcp", cfg.addr)
+	front, err := newFrontend(cfg, forwardedTLS(addrs, srv.Handler()), log)
 	if err != nil {
-		return fmt.Errorf("--addr %s: %w", cfg.addr, err)
+		return err
 	}
-	public := cfg.publicURL
-	if public == "" {
-		public = "http://" + displayAddr(ln.Addr().String(), cfg.addr)
-	}
-	public = strings.TrimRight(public, "/")
+	public := publicBase(cfg, front)
 
 	fmt.Fprintf(stdout, "\nErsatzraum läuft: %s\n", public)
 	if created {
 		fmt.Fprintf(stdout, "Neues Lehrkraft-Konto %q angelegt.\n", teacher.Name)
 	}
-	fmt.Fprintf(stdout, "Anmeldelink für %s (einmalig, 7 Tage gültig):\n  %s/login?token=%s\n\n", teacher.Name, public, token)
+	fmt.Fprintf(stdout, "Anmeldelink für %s (einmalig, 7 Tage gültig):\n  %s/login?token=%s\n%s\n", teacher.Name, public, token, passwordNote(teacher))
 
-	httpServer := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
+	errc := front.serve()
+	log.Info("listening", "addr", front.mainLn.Addr().String(), "version", assets.Version(), "data", cfg.data)
+	front.logTLS(log, cfg)
+	hup := make(chan os.Signal, 1)
+	if front.certs != nil {
+		signal.Notify(hup, syscall.SIGHUP)
+		defer signal.Stop(hup)
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- httpServer.Serve(ln) }()
-	log.Info("listening", "addr", ln.Addr().String(), "version", assets.Version(), "data", cfg.data)
 
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+	for waiting := true; waiting; {
+		select {
+		case err := <-errc:
+			front.close()
+			return err
+		case <-hup:
+			if err := front.certs.load(); err != nil {
+				log.Error("certificate not reloaded; keeping the old one", "err", err)
+			} else {
+				log.Info("certificate reloaded", "cert", cfg.tls.cert)
+			}
+		case <-ctx.Done():
+			waiting = false
+		}
 	}
 	log.Info("shutting down")
 	hub.Shutdown()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	return httpServer.Shutdown(shutdownCtx)
+	return front.shutdown(shutdownCtx)
 }
 
 // displayAddr turns a listen address into one a person can open: the
@@ -260,48 +294,6 @@ func displayAddr(actual, configured string) string {
 		host = "localhost"
 	}
 	return net.JoinHostPort(host, port)
-}
-
-func restoreLessons(ctx context.Context, db *storage.DB, hub *signaling.Hub) error {
-	lessons, err := db.ActiveLessons(ctx)
-	if err != nil {
-		return fmt.Errorf("load lessons: %w", err)
-	}
-	for _, l := range lessons {
-		rows, err := db.LessonAttendance(ctx, l.ID)
-		if err != nil {
-			return fmt.Errorf("load roll call of lesson %s: %w", l.ID, err)
-		}
-		lines := make([]roster.Line, len(rows))
-		for i, a := range rows {
-			lines[i] = roster.Line(a)
-		}
-		hub.AddLesson(signaling.Lesson{ID: l.ID, TeacherID: l.TeacherID, Title: l.Title, CodeHash: l.CodeHash}, lines)
-	}
-	return nil
-}
-
-func pageHandler(assets *httpapi.Assets) *app.Handler {
-	return &app.Handler{
-		Name:            "Ersatzraum",
-		ShortName:       "Ersatzraum",
-		Title:           "Ersatzraum",
-		Description:     "Der Ersatzraum deiner Schule: Unterricht starten, Anwesenheit sehen, Aufgaben teilen.",
-		Lang:            "de",
-		LoadingLabel:    "Ersatzraum lädt … {progress} %",
-		BackgroundColor: "#f6f5f1",
-		ThemeColor:      "#1d4e89",
-		Icon: app.Icon{
-			Default:  "/web/icon-192.png",
-			Large:    "/web/icon-512.png",
-			Maskable: "/web/icon-512.png",
-			SVG:      "/web/icon.svg",
-		},
-		Styles:                  []string{"/web/app.css"},
-		Version:                 assets.Version(),
-		Resources:               assets,
-		WasmContentLengthHeader: httpapi.WasmLengthHeader,
-	}
 }
 
 func splitList(s string) []string {

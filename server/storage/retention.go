@@ -1,0 +1,41 @@
+package storage
+
+import (
+	"context"
+	"time"
+)
+
+// Purging, for the daily retention run (server/retention). Each method
+// deletes in one statement and returns how many rows went.
+
+// PurgeAttendance deletes roll-call lines whose student left (or, if the
+// line is still open, joined) before the cutoff.
+func (s *DB) PurgeAttendance(ctx context.Context, before time.Time) (int64, error) {
+	return s.purge(ctx, `DELETE FROM attendance WHERE COALESCE(left_at, joined_at) < ?`, before.UnixMilli())
+}
+
+// PurgeEndedLessons deletes lessons that ended before the cutoff, with
+// their remaining roll call (ON DELETE CASCADE). Lessons still running are
+// kept, however old.
+func (s *DB) PurgeEndedLessons(ctx context.Context, before time.Time) (int64, error) {
+	return s.purge(ctx, `DELETE FROM lessons WHERE ended_at IS NOT NULL AND ended_at < ?`, before.UnixMilli())
+}
+
+// PurgeSessions deletes sessions that expired before the cutoff.
+func (s *DB) PurgeSessions(ctx context.Context, before time.Time) (int64, error) {
+	return s.purge(ctx, `DELETE FROM sessions WHERE expires_at < ?`, before.UnixMilli())
+}
+
+// PurgeLoginTokens deletes login tokens that expired, or were used, before
+// the cutoff.
+func (s *DB) PurgeLoginTokens(ctx context.Context, before time.Time) (int64, error) {
+	return s.purge(ctx, `DELETE FROM login_tokens WHERE expires_at < ?1 OR used_at < ?1`, before.UnixMilli())
+}
+
+func (s *DB) purge(ctx context.Context, query string, arg any) (int64, error) {
+	res, err := s.sql.ExecContext(ctx, query, arg)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
