@@ -94,7 +94,6 @@ func (s *Session) reject(a protocol.Admission) {
 	for _, id := range a.IDs {
 		if w := r.removeWaiter(id); w != nil {
 			w.conn.waitingID = ""
-			w.conn.role = ""
 			w.conn.fail(CloseRejected, protocol.ErrRejected, "the teacher did not let you in")
 		}
 	}

@@ -54,11 +54,15 @@ type Session struct {
 	ident   Identity
 	limiter *rate.Limiter
 
+	// role and room are written once, by the session's own goroutine
+	// during hello (under the room's lock). studentID and waitingID may be
+	// changed by other sessions of the room (replace, admit, reject, end)
+	// and are read and written only under the room's lock.
 	lastError string // error code of the last refusal, for metrics
-	waitingID string // set while the student waits in the lobby
 	role      string // "" until hello
 	room      *room
 	studentID string
+	waitingID string // set while the student waits in the lobby
 }
 
 // Connect registers a new connection.
@@ -347,7 +351,13 @@ func (s *Session) enter(r *room, st *student, fresh bool) {
 	}
 	st.line.LeftAt = time.Time{}
 	st.conn = s
-	s.role, s.room, s.studentID = protocol.RoleStudent, r, st.line.ParticipantID
+	// A student admitted from the lobby is entered by the teacher's
+	// goroutine: its role and room were set when it knocked, and only the
+	// fields guarded by the room's lock change here.
+	if s.role == "" {
+		s.role, s.room = protocol.RoleStudent, r
+	}
+	s.studentID = st.line.ParticipantID
 	s.hub.rec.Record(st.line)
 	s.send(protocol.MustEncode(protocol.TypeWelcome, protocol.Welcome{
 		Self:          st.line.ParticipantID,
