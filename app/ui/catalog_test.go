@@ -39,7 +39,7 @@ func TestEveryUsedKeyIsInTheCatalogs(t *testing.T) {
 			case "status.":
 				used["status.present"], used["status.absent"] = true, true
 			case "error.":
-				for _, code := range []string{"unauthorized", "unknown-lesson", "lesson-ended", "bad-name", "replaced", "rate-limited", "forbidden"} {
+				for _, code := range []string{"unauthorized", "unknown-lesson", "lesson-ended", "bad-name", "replaced", "rate-limited", "forbidden", "not-started", "rejected", "locked", "unknown-class", "duplicate-name", "roster-full", "bad-csv"} {
 					used["error."+code] = true
 				}
 			default:

@@ -51,13 +51,15 @@ func (h *Home) Render() app.UI {
 	l := h.lang
 	return app.Div().Class("app").Body(
 		&Header{Lang: l},
-		app.Main().Class("page home").Body(
+		app.Main().ID(mainID).Class("page home").Body(
+			app.H1().Class("visually-hidden").Text(i18n.T(l, "app.name")),
 			app.P().Class("tagline").Text(i18n.T(l, "app.tagline")),
 			app.If(h.teacher != "", func() app.UI { return h.renderStart() }),
+			app.If(h.teacher != "", func() app.UI { return &ClassList{Lang: l} }),
+			&PersonalLinkOffer{Lang: l},
 			h.renderJoin(),
-			app.If(h.teacher == "", func() app.UI {
-				return app.P().Class("hint").Text(i18n.T(l, "home.teacher.hint"))
-			}),
+			app.If(h.teacher == "", func() app.UI { return &TeacherLogin{} }),
+			&InstallHint{Lang: l},
 		),
 	)
 }
@@ -67,6 +69,7 @@ func (h *Home) renderStart() app.UI {
 	return app.Section().Class("card primary").Aria("labelledby", "start-heading").Body(
 		app.H2().ID("start-heading").Text(i18n.T(l, "home.start.title")),
 		app.P().Class("muted").Text(i18n.T(l, "home.teacher.hello", h.teacher)),
+		&TeacherBar{Lang: l},
 		app.Form().OnSubmit(h.start).Body(app.FieldSet().Disabled(!h.mounted).Body(
 			app.Label().For("lesson-title").Text(i18n.T(l, "home.start.subject")),
 			app.Input().

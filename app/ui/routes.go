@@ -10,5 +10,8 @@ import "github.com/maxence-charriere/go-app/v10/pkg/app"
 func Register() {
 	app.Route("/", func() app.Composer { return &Home{} })
 	app.RouteWithRegexp(`^/join/[^/]+$`, func() app.Composer { return &StudentRoom{} })
+	app.RouteWithRegexp(`^/s/[^/]+$`, func() app.Composer { return &StudentRoom{} })
+	app.RouteWithRegexp(`^/class/[^/]+$`, func() app.Composer { return &ClassPage{} })
 	app.RouteWithRegexp(`^/lesson/[^/]+$`, func() app.Composer { return &TeacherRoom{} })
+	app.Route("/konto", func() app.Composer { return &Account{} })
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"ersatzraum/server/storage"
@@ -36,12 +37,27 @@ type Store interface {
 	PutSession(ctx context.Context, hash []byte, teacherID string, expires time.Time) error
 	SessionTeacher(ctx context.Context, hash []byte, now time.Time) (string, error)
 	DeleteSession(ctx context.Context, hash []byte) error
+	TeacherByName(ctx context.Context, name string) (storage.Teacher, error)
+	SetPassword(ctx context.Context, teacherID, hash string) error
+	PasswordHash(ctx context.Context, teacherID string) (string, error)
+	SetAdmin(ctx context.Context, teacherID string, admin bool) error
+	DeleteTeacher(ctx context.Context, teacherID string) error
+	DeleteSessions(ctx context.Context, teacherID string) error
+	InvalidateLoginTokens(ctx context.Context, teacherID string) error
 }
 
 // Service manages teachers and their sessions.
 type Service struct {
 	Store Store
 	Now   func() time.Time
+	// Hasher hashes passwords; nil uses one shared by the whole process
+	// (argon2id, DefaultParams, at most 4 at once).
+	Hasher *Hasher
+	// Throttle limits failed password logins; nil uses
+	// DefaultThrottleLimits, created on first use.
+	Throttle *Throttle
+
+	throttleOnce sync.Once
 }
 
 func (s *Service) now() time.Time {
@@ -98,13 +114,30 @@ func (s *Service) IssueLoginLink(ctx context.Context, teacherID string) (string,
 // RedeemLoginLink uses up a login token and opens a session; the returned
 // cookie carries it.
 func (s *Service) RedeemLoginLink(ctx context.Context, token string, secure bool) (*http.Cookie, error) {
+	c, _, err := s.RedeemLoginLinkFor(ctx, token, secure)
+	return c, err
+}
+
+// RedeemLoginLinkFor is RedeemLoginLink that also returns the teacher, so
+// that the caller can send one without a password on to set one.
+func (s *Service) RedeemLoginLinkFor(ctx context.Context, token string, secure bool) (*http.Cookie, storage.Teacher, error) {
 	teacherID, err := s.Store.ConsumeLoginToken(ctx, HashToken(token), s.now())
 	if errors.Is(err, storage.ErrNotFound) {
-		return nil, ErrInvalidLink
+		return nil, storage.Teacher{}, ErrInvalidLink
 	}
 	if err != nil {
-		return nil, err
+		return nil, storage.Teacher{}, err
 	}
+	t, err := s.Store.Teacher(ctx, teacherID)
+	if err != nil {
+		return nil, t, err
+	}
+	c, err := s.openSession(ctx, teacherID, secure)
+	return c, t, err
+}
+
+// openSession stores a new session and returns the cookie that carries it.
+func (s *Service) openSession(ctx context.Context, teacherID string, secure bool) (*http.Cookie, error) {
 	session, hash := NewToken()
 	expires := s.now().Add(SessionTTL)
 	if err := s.Store.PutSession(ctx, hash, teacherID, expires); err != nil {

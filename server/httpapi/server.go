@@ -10,6 +10,8 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -47,17 +49,33 @@ type Server struct {
 	// (by default loopback only: operational data is not for everyone).
 	Metrics        http.Handler
 	MetricsAllowed func(*http.Request) bool
-	Log            *slog.Logger
+	// AllowedOrigins are other sites (https://host) whose pages may call
+	// the API: the web server that hosts the exported static app.
+	AllowedOrigins []string
+	// ClientAddr returns the client address of a request (behind trusted
+	// proxies); failed logins are counted against it. Nil: the TCP peer.
+	ClientAddr func(*http.Request) netip.Addr
+	// Classes, ClassHost and Sealer serve the class lists (classes.go).
+	Classes   ClassStore
+	ClassHost ClassHost
+	Sealer    *lesson.Sealer
+	Log       *slog.Logger
 }
 
 // Handler returns the root handler.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /login", s.login)
+	mux.HandleFunc("GET /login", s.loginPage)
+	mux.HandleFunc("POST /login", s.loginSubmit)
+	mux.HandleFunc("POST /api/login", s.apiLogin)
+	mux.HandleFunc("POST /api/password", s.apiPassword)
 	mux.HandleFunc("POST /logout", s.logout)
 	mux.HandleFunc("GET /api/me", s.me)
 	mux.HandleFunc("POST /api/lessons", s.createLesson)
 	mux.HandleFunc("GET /api/lessons/{id}/attendance", s.attendance)
+	if s.Classes != nil {
+		s.registerClassRoutes(mux)
+	}
 	mux.Handle("GET /ws", s.Signaling)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", s.ready)
@@ -71,8 +89,13 @@ func (s *Server) Handler() http.Handler {
 		})
 	}
 	mux.Handle("/", s.Pages)
-	return securityHeaders(mux)
+	return securityHeaders(cors(s.AllowedOrigins, mux))
 }
+
+const contentSecurityPolicy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; " +
+	"style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; " +
+	"worker-src 'self'; manifest-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; " +
+	"form-action 'self'; frame-ancestors 'none'"
 
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -82,6 +105,10 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "same-origin")
 		// Camera and microphone for this origin only.
 		h.Set("Permissions-Policy", "camera=(self), microphone=(self), geolocation=()")
+		// Only this origin, for everything: no outside fonts, scripts,
+		// STUN or analytics can sneak in. wasm needs wasm-unsafe-eval; the
+		// print sheet's QR codes are data: images.
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		next.ServeHTTP(w, r)
 	})
 }
@@ -112,23 +139,6 @@ Bitte lassen Sie sich von der Schul-IT einen neuen Link geben.</p>
 <p lang="en">This login link is unknown, expired or already used.</p>
 <p><a href="/">Zur Startseite</a></p></main></html>`))
 
-func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	cookie, err := s.Accounts.RedeemLoginLink(r.Context(), r.URL.Query().Get("token"), r.TLS != nil)
-	if errors.Is(err, accounts.ErrInvalidLink) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(http.StatusBadRequest)
-		loginFailedPage.Execute(w, nil)
-		return
-	}
-	if err != nil {
-		s.Log.Error("login failed", "err", err)
-		http.Error(w, "Interner Fehler", http.StatusInternalServerError)
-		return
-	}
-	http.SetCookie(w, cookie)
-	http.Redirect(w, r, "/", http.StatusSeeOther)
-}
-
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	cookie, err := s.Accounts.Logout(r)
 	if err != nil {
@@ -142,8 +152,9 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 // Me describes the signed-in teacher.
 type Me struct {
 	Teacher struct {
-		ID   string `json:"id"`
-		Name string `json:"name"`
+		ID          string `json:"id"`
+		Name        string `json:"name"`
+		HasPassword bool   `json:"hasPassword"`
 	} `json:"teacher"`
 }
 
@@ -154,13 +165,15 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var m Me
-	m.Teacher.ID, m.Teacher.Name = t.ID, t.Name
+	m.Teacher.ID, m.Teacher.Name, m.Teacher.HasPassword = t.ID, t.Name, t.HasPassword
 	writeJSON(w, http.StatusOK, m)
 }
 
-// CreateLessonRequest is the body of POST /api/lessons.
+// CreateLessonRequest is the body of POST /api/lessons. A lesson of a
+// class takes the class's name when it has no title of its own.
 type CreateLessonRequest struct {
-	Title string `json:"title"`
+	Title   string `json:"title"`
+	ClassID string `json:"classId,omitempty"`
 }
 
 // CreatedLesson answers POST /api/lessons.
@@ -183,6 +196,16 @@ func (s *Server) createLesson(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, protocol.ErrBadPayload, "body must be JSON: {\"title\": \"...\"}")
 		return
 	}
+	if req.ClassID != "" {
+		c, err := s.classOf(r.Context(), t.ID, req.ClassID)
+		if err != nil {
+			writeError(w, http.StatusNotFound, "unknown-class", "no such class")
+			return
+		}
+		if strings.TrimSpace(req.Title) == "" {
+			req.Title = c.Name
+		}
+	}
 	title, ok := protocol.CleanName(req.Title, protocol.MaxTitleRunes)
 	if !ok {
 		writeError(w, http.StatusBadRequest, protocol.ErrBadName, "a title needs 1 to 80 printable characters")
@@ -196,12 +219,18 @@ func (s *Server) createLesson(w http.ResponseWriter, r *http.Request) {
 		CodeHash:  lesson.HashCode(lesson.NormalizeCode(code)),
 		CreatedAt: time.Now(),
 	}
-	if err := s.Lessons.CreateLesson(r.Context(), l); err != nil {
+	err = s.Lessons.CreateLesson(r.Context(), l)
+	if err == nil && req.ClassID != "" {
+		err = s.Classes.SetLessonClass(r.Context(), l.ID, req.ClassID)
+	}
+	if err != nil {
 		s.Log.Error("create lesson", "err", err)
 		writeError(w, http.StatusInternalServerError, "internal", "the lesson could not be saved")
 		return
 	}
-	s.Host.AddLesson(signaling.Lesson{ID: l.ID, TeacherID: t.ID, Title: title, CodeHash: l.CodeHash, Code: code}, nil)
+	// Students whose name is not on the class list (and everyone in an
+	// ad-hoc lesson) wait in the lobby until the teacher admits them.
+	s.Host.AddLesson(signaling.Lesson{ID: l.ID, TeacherID: t.ID, Title: title, CodeHash: l.CodeHash, Code: code, ClassID: req.ClassID, Lobby: true}, nil)
 	writeJSON(w, http.StatusCreated, CreatedLesson{
 		ID:      l.ID,
 		Title:   title,

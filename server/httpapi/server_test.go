@@ -123,6 +123,10 @@ func newEnv(t *testing.T) *env {
 		},
 		Log: log,
 	}
+	s.Classes, s.ClassHost = db, hub
+	if s.Sealer, err = lesson.NewSealer(make([]byte, 32)); err != nil {
+		t.Fatal(err)
+	}
 	e := &env{t: t, db: db, accounts: accts, writer: writer, hub: hub, assets: assets, handler: s.Handler()}
 	e.srv = httptest.NewServer(e.handler)
 	t.Cleanup(e.srv.Close)
@@ -166,10 +170,11 @@ func (e *env) do(method, path string, body io.Reader, cookie *http.Cookie) *http
 	return resp
 }
 
-// login redeems a token through GET /login and returns the session cookie.
+// login redeems a token through POST /login (the button on the page that
+// GET /login shows) and returns the session cookie.
 func (e *env) login(token string) *http.Cookie {
 	e.t.Helper()
-	resp := e.do("GET", "/login?token="+url.QueryEscape(token), nil, nil)
+	resp := e.postForm("/login", url.Values{"token": {token}}, nil)
 	if resp.StatusCode != http.StatusSeeOther {
 		e.t.Fatalf("login: %d", resp.StatusCode)
 	}
@@ -208,8 +213,8 @@ func TestLoginLink(t *testing.T) {
 	e := newEnv(t)
 	tch, token := e.teacher("Alice")
 
-	resp := e.do("GET", "/login?token="+token, nil, nil)
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+	resp := e.postForm("/login", url.Values{"token": {token}}, nil)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/konto" {
 		t.Fatalf("login: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	var cookie *http.Cookie
@@ -245,7 +250,8 @@ func TestLoginLink(t *testing.T) {
 
 	// A used, unknown or missing token is refused with a page, no cookie.
 	for _, path := range []string{"/login?token=" + token, "/login?token=nope", "/login"} {
-		resp := e.do("GET", path, nil, nil)
+		u, _ := url.Parse(path)
+		resp := e.postForm("/login", u.Query(), nil)
 		if resp.StatusCode != http.StatusBadRequest {
 			t.Fatalf("%s: %d, want 400", path, resp.StatusCode)
 		}
@@ -361,14 +367,10 @@ func TestCreateLesson(t *testing.T) {
 
 	// The hub accepts the code, typed in any usual way.
 	for _, code := range []string{created.Code, strings.ToLower(strings.ReplaceAll(created.Code, "-", ""))} {
-		stu := dialWS(t, e, nil)
-		sendWS(t, stu, protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Code: code, Name: "Ada"})
-		var sw protocol.Welcome
-		readWS(t, stu, protocol.TypeWelcome, &sw)
+		_, sw := joinAdmitted(t, e, teacherWS, code, "Ada")
 		if sw.Lesson.ID != created.ID {
 			t.Fatalf("student joined %+v", sw.Lesson)
 		}
-		readWS(t, teacherWS, protocol.TypeParticipant, nil)
 	}
 
 	// Two lessons never share a code.
@@ -440,13 +442,13 @@ func TestAttendance(t *testing.T) {
 		t.Fatalf("empty attendance = %s", raw)
 	}
 
-	// Two students join over the WebSocket; one leaves again.
-	ada := dialWS(t, e, nil)
-	sendWS(t, ada, protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Code: created.Code, Name: "Ada"})
-	readWS(t, ada, protocol.TypeWelcome, nil)
-	bea := dialWS(t, e, nil)
-	sendWS(t, bea, protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Code: created.Code, Name: "Bea"})
-	readWS(t, bea, protocol.TypeWelcome, nil)
+	// Two students join over the WebSocket (the teacher lets them in from
+	// the lobby); one leaves again.
+	teacherWS := dialWS(t, e, alice)
+	sendWS(t, teacherWS, protocol.TypeHello, protocol.Hello{Role: protocol.RoleTeacher, Lesson: created.ID})
+	readWS(t, teacherWS, protocol.TypeWelcome, nil)
+	joinAdmitted(t, e, teacherWS, created.Code, "Ada")
+	bea, _ := joinAdmitted(t, e, teacherWS, created.Code, "Bea")
 	bea.Close()
 
 	// Bea's leave is recorded once the transport notices and the writer
@@ -755,3 +757,23 @@ func TestAssetsVersion(t *testing.T) {
 type brokenFS struct{}
 
 func (brokenFS) Open(string) (fs.File, error) { return nil, errors.New("disk on fire") }
+
+// joinAdmitted joins a student who waits in the lobby until the teacher
+// (connected on teacherWS) admits them.
+func joinAdmitted(t *testing.T, e *env, teacherWS *websocket.Conn, code, name string) (*websocket.Conn, protocol.Welcome) {
+	t.Helper()
+	stu := dialWS(t, e, nil)
+	sendWS(t, stu, protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Code: code, Name: name})
+	readWS(t, stu, protocol.TypeWaiting, nil)
+	var lobby protocol.LobbyState
+	readWS(t, teacherWS, protocol.TypeLobby, &lobby)
+	if len(lobby.Waiting) != 1 || lobby.Waiting[0].Name != name {
+		t.Fatalf("lobby = %+v", lobby)
+	}
+	sendWS(t, teacherWS, protocol.TypeAdmit, protocol.Admission{IDs: []string{lobby.Waiting[0].ID}})
+	var w protocol.Welcome
+	readWS(t, stu, protocol.TypeWelcome, &w)
+	readWS(t, teacherWS, protocol.TypeParticipant, nil)
+	readWS(t, teacherWS, protocol.TypeLobby, nil)
+	return stu, w
+}

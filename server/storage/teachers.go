@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -12,31 +13,50 @@ type Teacher struct {
 	ID        string
 	Name      string
 	CreatedAt time.Time
+	// Admin marks a teacher who may manage the school's accounts.
+	Admin bool
+	// HasPassword reports whether a password is set (the hash itself is
+	// read only by PasswordHash).
+	HasPassword bool
 }
 
-// CreateTeacher inserts a teacher.
+// ErrTeacherExists is returned when a teacher's name is taken.
+var ErrTeacherExists = errors.New("already exists")
+
+const teacherColumns = `id, name, created_at, admin, password_hash IS NOT NULL`
+
+func scanTeacher(row interface{ Scan(...any) error }) (Teacher, error) {
+	var t Teacher
+	var created int64
+	err := row.Scan(&t.ID, &t.Name, &created, &t.Admin, &t.HasPassword)
+	t.CreatedAt = time.UnixMilli(created)
+	return t, err
+}
+
+// CreateTeacher inserts a teacher. A taken name gives ErrTeacherExists.
 func (s *DB) CreateTeacher(ctx context.Context, t Teacher) error {
 	_, err := s.sql.ExecContext(ctx,
-		`INSERT INTO teachers (id, name, created_at) VALUES (?, ?, ?)`,
-		t.ID, t.Name, t.CreatedAt.UnixMilli())
+		`INSERT INTO teachers (id, name, created_at, admin) VALUES (?, ?, ?, ?)`,
+		t.ID, t.Name, t.CreatedAt.UnixMilli(), t.Admin)
+	if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed: teachers.name") {
+		return ErrTeacherExists
+	}
 	return err
 }
 
 // Teachers lists all teachers by name.
 func (s *DB) Teachers(ctx context.Context) ([]Teacher, error) {
-	rows, err := s.sql.QueryContext(ctx, `SELECT id, name, created_at FROM teachers ORDER BY name`)
+	rows, err := s.sql.QueryContext(ctx, `SELECT `+teacherColumns+` FROM teachers ORDER BY name`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []Teacher
 	for rows.Next() {
-		var t Teacher
-		var created int64
-		if err := rows.Scan(&t.ID, &t.Name, &created); err != nil {
+		t, err := scanTeacher(rows)
+		if err != nil {
 			return nil, err
 		}
-		t.CreatedAt = time.UnixMilli(created)
 		out = append(out, t)
 	}
 	return out, rows.Err()
@@ -44,15 +64,95 @@ func (s *DB) Teachers(ctx context.Context) ([]Teacher, error) {
 
 // Teacher loads one teacher by id.
 func (s *DB) Teacher(ctx context.Context, id string) (Teacher, error) {
-	var t Teacher
-	var created int64
-	err := s.sql.QueryRowContext(ctx, `SELECT id, name, created_at FROM teachers WHERE id = ?`, id).
-		Scan(&t.ID, &t.Name, &created)
+	t, err := scanTeacher(s.sql.QueryRowContext(ctx, `SELECT `+teacherColumns+` FROM teachers WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return t, ErrNotFound
+		return Teacher{}, ErrNotFound
 	}
-	t.CreatedAt = time.UnixMilli(created)
 	return t, err
+}
+
+// TeacherByName loads one teacher by exact name.
+func (s *DB) TeacherByName(ctx context.Context, name string) (Teacher, error) {
+	t, err := scanTeacher(s.sql.QueryRowContext(ctx, `SELECT `+teacherColumns+` FROM teachers WHERE name = ?`, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Teacher{}, ErrNotFound
+	}
+	return t, err
+}
+
+// SetPassword stores a teacher's password hash; "" removes the password.
+func (s *DB) SetPassword(ctx context.Context, teacherID, hash string) error {
+	var v any
+	if hash != "" {
+		v = hash
+	}
+	return s.execOne(ctx, `UPDATE teachers SET password_hash = ? WHERE id = ?`, v, teacherID)
+}
+
+// PasswordHash returns a teacher's password hash, "" when none is set.
+func (s *DB) PasswordHash(ctx context.Context, teacherID string) (string, error) {
+	var hash sql.NullString
+	err := s.sql.QueryRowContext(ctx, `SELECT password_hash FROM teachers WHERE id = ?`, teacherID).Scan(&hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	return hash.String, err
+}
+
+// SetAdmin grants or withdraws a teacher's admin rights.
+func (s *DB) SetAdmin(ctx context.Context, teacherID string, admin bool) error {
+	return s.execOne(ctx, `UPDATE teachers SET admin = ? WHERE id = ?`, admin, teacherID)
+}
+
+// DeleteTeacher removes a teacher and, by cascade, their sessions, login
+// tokens, classes (with rosters) and lessons (with attendance).
+func (s *DB) DeleteTeacher(ctx context.Context, teacherID string) error {
+	return s.execOne(ctx, `DELETE FROM teachers WHERE id = ?`, teacherID)
+}
+
+// DeleteSessions ends every session of a teacher.
+func (s *DB) DeleteSessions(ctx context.Context, teacherID string) error {
+	_, err := s.sql.ExecContext(ctx, `DELETE FROM sessions WHERE teacher_id = ?`, teacherID)
+	return err
+}
+
+// InvalidateLoginTokens makes every unused login token of a teacher
+// unusable.
+func (s *DB) InvalidateLoginTokens(ctx context.Context, teacherID string) error {
+	_, err := s.sql.ExecContext(ctx, `DELETE FROM login_tokens WHERE teacher_id = ? AND used_at IS NULL`, teacherID)
+	return err
+}
+
+// ActiveSessions counts the unexpired sessions of every teacher who has any.
+func (s *DB) ActiveSessions(ctx context.Context, now time.Time) (map[string]int, error) {
+	rows, err := s.sql.QueryContext(ctx,
+		`SELECT teacher_id, COUNT(*) FROM sessions WHERE expires_at > ? GROUP BY teacher_id`, now.UnixMilli())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
+// execOne runs a statement that must touch exactly one row.
+func (s *DB) execOne(ctx context.Context, query string, args ...any) error {
+	res, err := s.sql.ExecContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return ErrNotFound
+	}
+	return nil
 }
 
 // PutLoginToken stores the hash of a one-time login token.

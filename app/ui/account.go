@@ -1,0 +1,149 @@
+package ui
+
+import (
+	"unicode/utf8"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"ersatzraum/app/i18n"
+)
+
+// minPasswordRunes mirrors the server's rule (accounts.MinPasswordRunes),
+// so that a short password is caught before it is sent.
+const minPasswordRunes = 10
+
+// Account is the page /konto, where a signed-in teacher sets or changes
+// the password for later logins. A first login link leads here.
+type Account struct {
+	app.Compo
+
+	lang        i18n.Lang
+	mounted     bool // false in the prerendered page
+	loaded      bool // /api/me has answered
+	teacher     string
+	hasPassword bool
+	password    string
+	repeat      string
+	err         string
+	saved       bool
+	busy        bool
+}
+
+// OnMount asks who is signed in.
+func (a *Account) OnMount(ctx app.Context) {
+	a.lang, a.mounted = currentLang(ctx), true
+	ctx.Async(func() {
+		var me struct {
+			Teacher struct {
+				Name        string `json:"name"`
+				HasPassword bool   `json:"hasPassword"`
+			} `json:"teacher"`
+		}
+		err := apiCall("GET", "/api/me", nil, &me)
+		ctx.Dispatch(func(app.Context) {
+			a.loaded = true
+			if err == nil {
+				a.teacher, a.hasPassword = me.Teacher.Name, me.Teacher.HasPassword
+			}
+		})
+	})
+}
+
+// Render draws the page.
+func (a *Account) Render() app.UI {
+	l := a.lang
+	title := i18n.T(l, "account.title.set")
+	if a.hasPassword {
+		title = i18n.T(l, "account.title.change")
+	}
+	return app.Div().Class("app").Body(
+		&Header{Lang: l},
+		app.Main().ID(mainID).Class("page account").Body(
+			app.H1().Text(title),
+			app.If(a.loaded && a.teacher == "", func() app.UI {
+				return app.Div().Body(
+					app.P().ID("account-signed-out").Class("notice").Text(i18n.T(l, "account.signedout")),
+					app.P().Body(app.A().ID("account-home").Href("/").Text(i18n.T(l, "account.home"))),
+				)
+			}).ElseIf(a.saved, func() app.UI {
+				return app.Div().Body(
+					app.P().ID("password-saved").Class("notice").Role("status").Text(i18n.T(l, "account.saved")),
+					app.P().Body(app.A().ID("account-home").Href("/").Class("button big").Text(i18n.T(l, "account.home"))),
+				)
+			}).Else(func() app.UI { return a.renderForm() }),
+		),
+	)
+}
+
+func (a *Account) renderForm() app.UI {
+	l := a.lang
+	return app.Section().Class("card primary").Body(
+		app.If(a.teacher != "", func() app.UI {
+			return app.P().Class("muted").Text(i18n.T(l, "account.intro", a.teacher))
+		}),
+		app.Form().OnSubmit(a.save).Body(app.FieldSet().Disabled(!a.mounted || !a.loaded).Body(
+			// A hidden user name lets password managers store the pair.
+			app.Input().Type("text").Attr("autocomplete", "username").Value(a.teacher).
+				ReadOnly(true).Hidden(true).Aria("hidden", "true").TabIndex(-1),
+			app.Label().For("new-password").Text(i18n.T(l, "account.new")),
+			app.Input().
+				ID("new-password").
+				Type("password").
+				Required(true).
+				Attr("minlength", minPasswordRunes).
+				Attr("autocomplete", "new-password").
+				Aria("describedby", "password-rule").
+				Value(a.password).
+				OnInput(a.ValueTo(&a.password)),
+			app.P().ID("password-rule").Class("hint").Text(i18n.T(l, "account.rule")),
+			app.Label().For("new-password-repeat").Text(i18n.T(l, "account.repeat")),
+			app.Input().
+				ID("new-password-repeat").
+				Type("password").
+				Required(true).
+				Attr("autocomplete", "new-password").
+				Value(a.repeat).
+				OnInput(a.ValueTo(&a.repeat)),
+			app.Button().ID("save-password").Type("submit").Class("button big").Disabled(a.busy).
+				Text(i18n.T(l, "account.save")),
+			app.If(a.err != "", func() app.UI {
+				return app.P().ID("password-error").Class("error").Role("alert").Text(a.err)
+			}),
+		)),
+	)
+}
+
+func (a *Account) save(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	if a.busy {
+		return
+	}
+	switch {
+	case utf8.RuneCountInString(a.password) < minPasswordRunes:
+		a.err = i18n.T(a.lang, "account.weak")
+		return
+	case a.password != a.repeat:
+		a.err = i18n.T(a.lang, "account.mismatch")
+		return
+	}
+	a.busy, a.err = true, ""
+	password := a.password
+	ctx.Async(func() {
+		err := apiCall("POST", "/api/password", map[string]string{"password": password}, nil)
+		ctx.Dispatch(func(app.Context) {
+			a.busy = false
+			switch {
+			case err == nil:
+				a.saved, a.hasPassword, a.password, a.repeat = true, true, "", ""
+			case err.Error() == "weak-password":
+				a.err = i18n.T(a.lang, "account.weak")
+			case err.Error() == "unauthorized":
+				a.teacher = ""
+			case err.Error() == "busy":
+				a.err = i18n.T(a.lang, "login.busy")
+			default:
+				a.err = i18n.T(a.lang, "account.failed", err.Error())
+			}
+		})
+	})
+}

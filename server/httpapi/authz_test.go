@@ -1,0 +1,298 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"ersatzraum/app/protocol"
+)
+
+// The kinds of caller every endpoint and message is checked against.
+const (
+	anonymous    = "anonymous"
+	studentHere  = "student of this class"
+	studentThere = "student of another class"
+	owner        = "owning teacher"
+	otherTeacher = "another teacher"
+	admin        = "admin"
+)
+
+var callers = []string{anonymous, studentHere, studentThere, owner, otherTeacher, admin}
+
+// authzWorld is Alice's class 7b with a running lesson, Bob's class 9a
+// with one too, and Carol, an admin, who owns nothing.
+type authzWorld struct {
+	e                      *env
+	cookies                map[string]*http.Cookie // by caller; students have none
+	classA, classB         ClassDetail
+	lessonA, lessonB       CreatedLesson
+	leaToken, idaToken     string // personal links of Lea (7b) and Ida (9a)
+	teacherAWS, teacherBWS *websocket.Conn
+	eve                    *websocket.Conn // waits in Alice's lobby
+	eveID                  string
+}
+
+// knock puts Eve, who is not on the class list, into Alice's lobby.
+func (w *authzWorld) knock(t *testing.T) {
+	w.eve = dialWS(t, w.e, nil)
+	sendWS(t, w.eve, protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Code: w.classA.Code, Name: "Eve"})
+	readWS(t, w.eve, protocol.TypeWaiting, nil)
+	var lobby protocol.LobbyState
+	readWS(t, w.teacherAWS, protocol.TypeLobby, &lobby)
+	w.eveID = lobby.Waiting[0].ID
+}
+
+func newAuthzWorld(t *testing.T) *authzWorld {
+	e := newEnv(t)
+	w := &authzWorld{e: e, cookies: map[string]*http.Cookie{}}
+	_, tokA := e.teacher("Alice")
+	_, tokB := e.teacher("Bob")
+	carol, tokC := e.teacher("Carol")
+	if err := e.db.SetAdmin(context.Background(), carol.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	w.cookies[owner], w.cookies[otherTeacher], w.cookies[admin] = e.login(tokA), e.login(tokB), e.login(tokC)
+
+	_, w.classA = e.class(w.cookies[owner], "POST", "/api/classes", `{"name":"7b"}`)
+	_, w.classA = e.class(w.cookies[owner], "POST", "/api/classes/"+w.classA.ID+"/students", `{"names":["Lea"]}`)
+	_, w.classB = e.class(w.cookies[otherTeacher], "POST", "/api/classes", `{"name":"9a"}`)
+	_, w.classB = e.class(w.cookies[otherTeacher], "POST", "/api/classes/"+w.classB.ID+"/students", `{"names":["Ida"]}`)
+	w.leaToken = lastPathPart(w.classA.Students[0].Link)
+	w.idaToken = lastPathPart(w.classB.Students[0].Link)
+	decodeJSON(t, e.do("POST", "/api/lessons", jsonBody(`{"classId":"`+w.classA.ID+`"}`), w.cookies[owner]), &w.lessonA)
+	decodeJSON(t, e.do("POST", "/api/lessons", jsonBody(`{"classId":"`+w.classB.ID+`"}`), w.cookies[otherTeacher]), &w.lessonB)
+	w.teacherAWS = w.teacherWS(t, w.cookies[owner], w.lessonA.ID)
+	w.teacherBWS = w.teacherWS(t, w.cookies[otherTeacher], w.lessonB.ID)
+	return w
+}
+
+func lastPathPart(u string) string { return u[strings.LastIndex(u, "/")+1:] }
+
+func (w *authzWorld) teacherWS(t *testing.T, cookie *http.Cookie, lessonID string) *websocket.Conn {
+	ws := dialWS(t, w.e, cookie)
+	sendWS(t, ws, protocol.TypeHello, protocol.Hello{Role: protocol.RoleTeacher, Lesson: lessonID})
+	readWS(t, ws, protocol.TypeWelcome, nil)
+	return ws
+}
+
+// connect opens a signaling connection as caller and returns it joined
+// where that caller can join: students in their class's lesson, teachers
+// not yet (the message under test may be their hello).
+func (w *authzWorld) connect(t *testing.T, caller string) *websocket.Conn {
+	switch caller {
+	case studentHere, studentThere:
+		token := w.leaToken
+		if caller == studentThere {
+			token = w.idaToken
+		}
+		ws := dialWS(t, w.e, nil)
+		sendWS(t, ws, protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Personal: token})
+		readWS(t, ws, protocol.TypeWelcome, nil)
+		return ws
+	}
+	return dialWS(t, w.e, w.cookies[caller])
+}
+
+// TestHTTPAuthorization: every endpoint against every caller.
+func TestHTTPAuthorization(t *testing.T) {
+	w := newAuthzWorld(t)
+	a, b := w.classA, w.classB
+	type endpoint struct {
+		method, path, body string
+		allowed            []string
+	}
+	teachers := []string{owner, otherTeacher, admin}
+	endpoints := []endpoint{
+		{"GET", "/api/me", "", teachers},
+		{"POST", "/api/lessons", `{"title":"Vertretung"}`, teachers},
+		{"POST", "/api/lessons", `{"classId":"` + a.ID + `"}`, []string{owner}},
+		{"GET", "/api/lessons/" + w.lessonA.ID + "/attendance", "", []string{owner}},
+		{"GET", "/api/classes", "", teachers},
+		{"POST", "/api/classes", `{"name":"neu"}`, teachers},
+		{"GET", "/api/classes/" + a.ID, "", []string{owner}},
+		{"POST", "/api/classes/" + a.ID + "/students", `{"names":["Neu %s"]}`, []string{owner}},
+		{"POST", "/api/classes/" + a.ID + "/students/" + a.Students[0].ID + "/link", "", []string{owner}},
+		{"GET", "/classes/" + a.ID + "/print", "", []string{owner}},
+		{"POST", "/api/classes/" + a.ID + "/code", "", []string{owner}},
+		{"POST", "/api/password", `{"password":"ein langes Passwort 123"}`, teachers},
+		// Destructive ones last; the owner goes last in these rows.
+		{"DELETE", "/api/classes/" + a.ID + "/students/" + a.Students[0].ID, "", []string{owner}},
+		{"DELETE", "/api/classes/" + a.ID, "", []string{owner}},
+		{"GET", "/api/classes/" + b.ID, "", []string{owner}}, // Bob owns 9a: "owner" here is Bob
+	}
+	ownerLast := []string{anonymous, studentHere, studentThere, otherTeacher, admin, owner}
+	for i, ep := range endpoints {
+		order := callers
+		if ep.method == "DELETE" {
+			order = ownerLast
+		}
+		for _, caller := range order {
+			cookie := w.cookies[caller]
+			if strings.Contains(ep.path, b.ID) {
+				// For Bob's class the roles swap: Bob owns it, Alice is the other teacher.
+				switch caller {
+				case owner:
+					cookie = w.cookies[otherTeacher]
+				case otherTeacher:
+					cookie = w.cookies[owner]
+				}
+			}
+			name := fmt.Sprintf("%s %s as %s", ep.method, ep.path, caller)
+			allowed := contains(ep.allowed, caller)
+			body := ep.body
+			if strings.Contains(body, "%s") {
+				body = fmt.Sprintf(body, fmt.Sprint(i, len(caller)))
+			}
+			resp := w.e.do(ep.method, ep.path, jsonBody(body), cookie)
+			ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+			if ok != allowed {
+				t.Errorf("%s: HTTP %d, want allowed=%v", name, resp.StatusCode, allowed)
+			}
+			if !allowed && resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusNotFound {
+				t.Errorf("%s: denied with %d, want 401 or 404", name, resp.StatusCode)
+			}
+		}
+	}
+}
+
+// TestMessageAuthorization: every message type against every caller, in
+// Alice's lesson.
+func TestMessageAuthorization(t *testing.T) {
+	type cell struct {
+		msgType string
+		data    func(w *authzWorld) any
+		allowed []string
+		// check reports whether the message took effect (read from the
+		// teacher's side or the sender's reply).
+	}
+	cells := []cell{
+		{protocol.TypeHello, func(w *authzWorld) any {
+			return protocol.Hello{Role: protocol.RoleTeacher, Lesson: w.lessonA.ID}
+		}, []string{owner}},
+		{protocol.TypeSignal, func(w *authzWorld) any {
+			return protocol.Signal{To: protocol.TeacherPeer, Kind: protocol.SignalOffer, SDP: "v=0"}
+		}, []string{studentHere}},
+		{protocol.TypeAdmit, func(w *authzWorld) any { return protocol.Admission{IDs: []string{w.eveID}} }, []string{owner}},
+		{protocol.TypeReject, func(w *authzWorld) any { return protocol.Admission{IDs: []string{w.eveID}} }, []string{owner}},
+		{protocol.TypeLock, func(*authzWorld) any { return protocol.LockState{Locked: true} }, []string{owner}},
+		{protocol.TypeEnd, nil, []string{owner}},
+	}
+	for _, c := range cells {
+		for _, caller := range callers {
+			t.Run(c.msgType+" as "+caller, func(t *testing.T) {
+				w := newAuthzWorld(t)
+				w.knock(t)
+				ws := w.connect(t, caller)
+				var data any
+				if c.data != nil {
+					data = c.data(w)
+				}
+				if c.msgType != protocol.TypeHello && (caller == owner || caller == otherTeacher || caller == admin) {
+					// Teachers act within a lesson they opened: their own.
+					lesson := w.lessonA.ID
+					if caller == otherTeacher {
+						lesson = w.lessonB.ID
+					}
+					if caller == admin {
+						// Carol has no lesson; her hello for Alice's is refused
+						// (covered by the hello row), so she cannot act at all.
+						sendWS(t, ws, protocol.TypeHello, protocol.Hello{Role: protocol.RoleTeacher, Lesson: w.lessonA.ID})
+						expectRefusal(t, ws, protocol.ErrForbidden)
+						return
+					}
+					if caller == owner {
+						w.teacherAWS.Close() // the test connection takes over
+					}
+					sendWS(t, ws, protocol.TypeHello, protocol.Hello{Role: protocol.RoleTeacher, Lesson: lesson})
+					readWS(t, ws, protocol.TypeWelcome, nil)
+				}
+				sendWS(t, ws, c.msgType, data)
+				allowed := contains(c.allowed, caller)
+				effect := observe(t, w, ws, c.msgType)
+				if effect != allowed {
+					t.Errorf("took effect = %v, want allowed = %v", effect, allowed)
+				}
+			})
+		}
+	}
+}
+
+// observe reports whether a message sent by caller took effect in
+// Alice's lesson (or, for other teachers, in their own lesson only).
+func observe(t *testing.T, w *authzWorld, ws *websocket.Conn, msgType string) bool {
+	t.Helper()
+	switch msgType {
+	case protocol.TypeHello:
+		reply, env := next(ws)
+		return reply && env.Type == protocol.TypeWelcome
+	case protocol.TypeSignal:
+		// Only a student of Alice's class may reach Alice (who first hears
+		// of the student joining).
+		for {
+			got, env := next(w.teacherAWS)
+			if !got {
+				return false
+			}
+			if env.Type == protocol.TypeSignal {
+				return true
+			}
+		}
+	case protocol.TypeAdmit:
+		// Eve, waiting in Alice's lobby, is let in.
+		got, env := next(w.eve)
+		return got && env.Type == protocol.TypeWelcome
+	case protocol.TypeReject:
+		got, env := next(w.eve)
+		var e protocol.Error
+		return got && env.Type == protocol.TypeError && protocol.DecodeData(env, &e) == nil && e.Code == protocol.ErrRejected
+	case protocol.TypeLock:
+		// A new student is locked out of Alice's lesson.
+		probe := dialWS(t, w.e, nil)
+		sendWS(t, probe, protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Code: w.classA.Code, Name: "Zed"})
+		got, env := next(probe)
+		var e protocol.Error
+		return got && env.Type == protocol.TypeError && protocol.DecodeData(env, &e) == nil && e.Code == protocol.ErrLocked
+	case protocol.TypeEnd:
+		// Alice's lesson is over exactly when a hello for it is refused.
+		probe := dialWS(t, w.e, nil)
+		sendWS(t, probe, protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Personal: w.leaToken})
+		_, penv := next(probe)
+		return penv.Type == protocol.TypeError
+	}
+	return false
+}
+
+// next reads one message, or reports none within a short wait.
+func next(ws *websocket.Conn) (bool, protocol.Envelope) {
+	ws.SetReadDeadline(time.Now().Add(700 * time.Millisecond))
+	_, raw, err := ws.ReadMessage()
+	if err != nil {
+		return false, protocol.Envelope{}
+	}
+	env, _ := protocol.Decode(raw)
+	return true, env
+}
+
+func expectRefusal(t *testing.T, ws *websocket.Conn, code string) {
+	t.Helper()
+	var e protocol.Error
+	readWS(t, ws, protocol.TypeError, &e)
+	if e.Code != code {
+		t.Fatalf("refused with %q, want %q", e.Code, code)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
