@@ -11,7 +11,7 @@ GOFLAGS_BUILD := -trimpath -ldflags='-s -w'
 # The wasm depends on the shared code only; server changes do not rebuild it.
 WASM_SOURCES := $(shell find app -name '*.go' -not -name '*_test.go') main.go main_wasm.go go.mod go.sum
 
-.PHONY: all build run test wasm vet fmt-check unit e2e bench clean
+.PHONY: all build run test wasm vet fmt-check unit e2e bench clean static audit dist
 
 all: build
 
@@ -51,5 +51,28 @@ test: fmt-check vet unit e2e
 bench: build
 	ERSATZRAUM_BIN=$(CURDIR)/$(BIN) $(GO) test -run '^$$' -bench JoinToFirstFrame -benchtime 5x -timeout 20m ./e2e/
 
+# The app as plain files in static/ for another web server, talking to the
+# Ersatzraum server at SERVER: make static SERVER=https://ersatzraum.schule.example
+SERVER ?= http://$(ADDR)
+static: build
+	./$(BIN) static --out static --server $(SERVER)
+
+# Lighthouse (pinned in audit/package.json) against the running binary,
+# mobile profile, with the system Chromium. See README, Audit.
+CHROME_PATH ?= /usr/lib/chromium/chromium
+audit: build
+	cd audit && npm ci --no-audit --no-fund --silent
+	cd audit && CHROME_PATH=$(CHROME_PATH) node run.mjs --bin ../$(BIN)
+
+# Release binaries for school servers and Raspberry Pis: the wasm once,
+# then one static server binary per platform, with SHA-256 sums.
+DIST_PLATFORMS := linux/amd64 linux/arm64
+dist: $(WASM)
+	rm -rf dist && mkdir -p dist
+	for p in $(DIST_PLATFORMS); do \
+		CGO_ENABLED=0 GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) build $(GOFLAGS_BUILD) -o dist/ersatzraum-$${p%/*}-$${p#*/} . || exit 1; \
+	done
+	cd dist && sha256sum ersatzraum-* > SHA256SUMS && cat SHA256SUMS
+
 clean:
-	rm -rf bin $(WASM) $(WASM).br $(WASM).gz
+	rm -rf bin $(WASM) $(WASM).br $(WASM).gz dist

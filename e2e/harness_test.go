@@ -166,6 +166,12 @@ const recordPeerConnections = `(() => {
 
 // newBrowser starts a headless Chromium with a fake camera and microphone.
 func newBrowser(t testing.TB, name string) context.Context {
+	return newBrowserWith(t, name)
+}
+
+// newBrowserWith also passes every page event to the listeners (they run
+// on chromedp's reader goroutine and must be quick).
+func newBrowserWith(t testing.TB, name string, listeners ...func(ev any)) context.Context {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath(t)),
@@ -186,7 +192,12 @@ func newBrowser(t testing.TB, name string) context.Context {
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx,
 		chromedp.WithLogf(func(string, ...any) {}),
-		chromedp.WithListener(func(ev any) { logConsole(t, name, ev) }))
+		chromedp.WithListener(func(ev any) {
+			logConsole(t, name, ev)
+			for _, l := range listeners {
+				l(ev)
+			}
+		}))
 	t.Cleanup(func() {
 		cancel()
 		cancelAlloc()

@@ -68,8 +68,7 @@ func rollCallEntry(name, status, online string) string {
 // lesson through the form and returns its join code and link.
 func startLesson(t testing.TB, teacher context.Context, srv *server, title string) (code, link, lessonID string) {
 	t.Helper()
-	do(t, teacher, "open login link", chromedp.Navigate(srv.LoginURL))
-	waitFor(t, teacher, "start form shown to the signed-in teacher", `(document.querySelector('#lesson-title') || {}).matches?.(':enabled')`, 30*time.Second)
+	signIn(t, teacher, srv)
 	do(t, teacher, "start lesson",
 		chromedp.SendKeys(chromedp.CSS("#lesson-title"), title),
 		chromedp.Click(chromedp.CSS("#start-lesson")),
@@ -82,6 +81,22 @@ func startLesson(t testing.TB, teacher context.Context, srv *server, title strin
 		t.Fatalf("join link %q does not carry the code %q", link, code)
 	}
 	return code, link, lessonID
+}
+
+// signIn follows the printed login link and waits for the start page of
+// the signed-in teacher.
+func signIn(t testing.TB, teacher context.Context, srv *server) {
+	t.Helper()
+	do(t, teacher, "open login link", chromedp.Navigate(srv.LoginURL))
+	// The link shows a button first (opening it alone does not use it up).
+	do(t, teacher, "confirm login", chromedp.Click(chromedp.CSS("#login-submit")))
+	// A teacher without a password lands on /konto to set one; start
+	// lessons from the start page.
+	waitFor(t, teacher, "signed in", `location.pathname !== '/login'`, 20*time.Second)
+	if eval[string](t, teacher, `location.pathname`) != "/" {
+		do(t, teacher, "open start page", chromedp.Navigate(srv.URL+"/"))
+	}
+	waitFor(t, teacher, "start form shown to the signed-in teacher", `(document.querySelector('#lesson-title') || {}).matches?.(':enabled')`, 30*time.Second)
 }
 
 // joinAsStudent opens the join link, types the name and clicks a button.
@@ -107,4 +122,21 @@ func attendance(t testing.TB, teacher context.Context, lessonID string) []map[st
 		t.Fatalf("attendance API answered %q: %v", raw, err)
 	}
 	return rows
+}
+
+// admit lets a waiting student in from the teacher's lobby, as a teacher
+// would: one click on "Zulassen" next to the name.
+func admit(t testing.TB, teacher context.Context, name string) {
+	t.Helper()
+	sel := `.knock[data-name=` + jsString(name) + `] .admit`
+	waitFor(t, teacher, name+" waits in the lobby", `!!document.querySelector('`+strings.ReplaceAll(sel, `'`, `\'`)+`')`, 30*time.Second)
+	do(t, teacher, "admit "+name, chromedp.Click(chromedp.CSS(sel)))
+}
+
+// joinAdmitted joins a student through the lobby of an ad-hoc lesson.
+func joinAdmitted(t testing.TB, teacher, student context.Context, link, name string, camera bool) {
+	t.Helper()
+	joinAsStudent(t, student, link, name, camera)
+	waitFor(t, student, name+" sees the waiting room", `document.querySelector('#join-status[data-state="lobby"]')`, 30*time.Second)
+	admit(t, teacher, name)
 }

@@ -16,7 +16,7 @@ func TestCallSurvivesServerRestart(t *testing.T) {
 	student := newBrowser(t, "student")
 
 	_, link, _ := startLesson(t, teacher, srv, "8c Physik")
-	joinAsStudent(t, student, link, "Jonas Weber", true)
+	joinAdmitted(t, teacher, student, link, "Jonas Weber", true)
 	waitFor(t, teacher, "teacher receives Jonas", inboundStats+`.then(s => s.videoFrames > 10)`, 30*time.Second)
 	waitFor(t, student, "student receives the teacher", inboundStats+`.then(s => s.videoFrames > 10)`, 30*time.Second)
 

@@ -18,7 +18,7 @@ func TestLiveRollCallWithCamera(t *testing.T) {
 	student := newBrowser(t, "student")
 
 	_, link, lessonID := startLesson(t, teacher, srv, "7b Mathe")
-	joinAsStudent(t, student, link, "Lea Schulz", true)
+	joinAdmitted(t, teacher, student, link, "Lea Schulz", true)
 
 	waitFor(t, student, "student sees itself present", `document.querySelector('#join-status[data-state="present"]')`, 30*time.Second)
 	waitFor(t, teacher, "roll call lists Lea as present and online", rollCallEntry("Lea Schulz", "present", "true"), 30*time.Second)
@@ -61,7 +61,7 @@ func TestStudentWithoutCamera(t *testing.T) {
 	student := newBrowser(t, "student")
 
 	_, link, lessonID := startLesson(t, teacher, srv, "9a Deutsch")
-	joinAsStudent(t, student, link, "Mehmet Kaya", false)
+	joinAdmitted(t, teacher, student, link, "Mehmet Kaya", false)
 
 	waitFor(t, student, "student present", `document.querySelector('#join-status[data-state="present"]')`, 30*time.Second)
 	waitFor(t, teacher, "roll call lists Mehmet as present", rollCallEntry("Mehmet Kaya", "present", "true"), 30*time.Second)

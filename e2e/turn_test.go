@@ -31,7 +31,7 @@ func relayedCall(t *testing.T, srv *server) {
 	teacher := newBrowser(t, "teacher")
 	student := newBrowser(t, "student")
 	_, link, _ := startLesson(t, teacher, srv, "5a Englisch")
-	joinAsStudent(t, student, link, "Ida Roth", true)
+	joinAdmitted(t, teacher, student, link, "Ida Roth", true)
 
 	waitFor(t, teacher, "teacher's tile shows Ida through the relay", tileBrightness("Ida Roth")+` > 12`, 45*time.Second)
 	waitFor(t, student, "student receives the teacher through the relay", inboundStats+`.then(s => s.videoFrames > 10 && s.audioBytes > 1000)`, 45*time.Second)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -15,8 +16,19 @@ import (
 // It uses fetch rather than net/http on purpose: net/http's client drags
 // its whole TLS and HTTP/2 stack into the wasm (about 5 MB raw).
 func apiCall(method, path string, in, out any) error {
-	init := map[string]any{"method": method, "credentials": "same-origin"}
-	if in != nil {
+	base := serverURL()
+	// A page exported with `ersatzraum static` calls another origin: the
+	// teacher's session cookie goes along where the browser sends it
+	// (same site), and the server admits the origin with CORS.
+	credentials := "same-origin"
+	if base != "" {
+		credentials = "include"
+	}
+	init := map[string]any{"method": method, "credentials": credentials}
+	if raw, ok := in.(rawBody); ok {
+		init["body"] = raw.text
+		init["headers"] = map[string]any{"Content-Type": raw.contentType}
+	} else if in != nil {
 		body, err := json.Marshal(in)
 		if err != nil {
 			return err
@@ -24,7 +36,7 @@ func apiCall(method, path string, in, out any) error {
 		init["body"] = string(body)
 		init["headers"] = map[string]any{"Content-Type": "application/json"}
 	}
-	resp, err := awaitPromise(app.Window().Call("fetch", path, init))
+	resp, err := awaitPromise(app.Window().Call("fetch", base+path, init))
 	if err != nil {
 		return err
 	}
@@ -71,12 +83,38 @@ func awaitPromise(p app.Value) (app.Value, error) {
 	return r.v, r.err
 }
 
-// signalingURL is the WebSocket address of the server that served the page.
+// serverURL is the Ersatzraum server the page talks to, such as
+// "https://ersatzraum.schule.example", or "" for the origin that served
+// the page. `ersatzraum static` writes it into the exported page's
+// environment (ERSATZRAUM_SERVER).
+func serverURL() string {
+	return strings.TrimRight(app.Getenv("ERSATZRAUM_SERVER"), "/")
+}
+
+// signalingURL is the WebSocket address of the server: the configured
+// one, or the one that served the page.
 func signalingURL() string {
-	loc := app.Window().Get("location")
+	return wsURL(serverURL(), app.Window().Get("location").Get("protocol").String(), app.Window().Get("location").Get("host").String())
+}
+
+// wsURL builds the WebSocket address from a configured server address or,
+// when there is none, from the page's own protocol and host.
+func wsURL(server, pageProtocol, pageHost string) string {
+	if rest, ok := strings.CutPrefix(server, "https://"); ok {
+		return "wss://" + rest + "/ws"
+	}
+	if rest, ok := strings.CutPrefix(server, "http://"); ok {
+		return "ws://" + rest + "/ws"
+	}
 	scheme := "ws://"
-	if loc.Get("protocol").String() == "https:" {
+	if pageProtocol == "https:" {
 		scheme = "wss://"
 	}
-	return scheme + loc.Get("host").String() + "/ws"
+	return scheme + pageHost + "/ws"
+}
+
+// rawBody sends text as it is (a CSV file) instead of JSON.
+type rawBody struct {
+	contentType string
+	text        string
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"ersatzraum/app/i18n"
@@ -9,16 +11,47 @@ import (
 const langKey = "ersatzraum.lang"
 
 // currentLang returns the language the user chose, or the browser's
-// preference, or German.
+// preference, or German, and marks the document with it (lang attribute),
+// so that screen readers pronounce the page right.
 func currentLang(ctx app.Context) i18n.Lang {
+	l := chosenLang(ctx)
+	if doc := app.Window().Get("document"); doc.Truthy() {
+		doc.Get("documentElement").Set("lang", string(l))
+	}
+	return l
+}
+
+func chosenLang(ctx app.Context) i18n.Lang {
 	var chosen string
 	ctx.LocalStorage().Get(langKey, &chosen)
 	if chosen != "" {
 		return i18n.Parse(chosen)
 	}
+	var prefs []string
 	if nav := app.Window().Get("navigator"); nav.Truthy() {
-		if l := nav.Get("language"); l.Truthy() {
-			return i18n.Parse(l.String())
+		if list := nav.Get("languages"); list.Truthy() {
+			for i := 0; i < list.Length(); i++ {
+				prefs = append(prefs, list.Index(i).String())
+			}
+		}
+		if l := nav.Get("language"); len(prefs) == 0 && l.Truthy() {
+			prefs = append(prefs, l.String())
+		}
+	}
+	return preferredLang(prefs)
+}
+
+// preferredLang picks the first of the browser's languages that has a
+// catalog: ["fr", "en-GB", "de"] gives English; none gives German.
+func preferredLang(tags []string) i18n.Lang {
+	for _, t := range tags {
+		if len(t) >= 2 {
+			switch strings.ToLower(t[:2]) {
+			case "de":
+				return i18n.German
+			case "en":
+				return i18n.English
+			}
 		}
 	}
 	return i18n.German
@@ -39,7 +72,8 @@ func switchLang(ctx app.Context, from i18n.Lang) {
 // errorText translates a protocol error code for people.
 func errorText(lang i18n.Lang, code string) string {
 	switch code {
-	case "unauthorized", "unknown-lesson", "lesson-ended", "bad-name", "replaced", "rate-limited", "forbidden":
+	case "unauthorized", "unknown-lesson", "lesson-ended", "bad-name", "replaced", "rate-limited", "forbidden",
+		"not-started", "rejected", "locked", "unknown-class", "duplicate-name", "roster-full", "bad-csv":
 		return i18n.T(lang, "error."+code)
 	}
 	return i18n.T(lang, "error.generic", code)

@@ -19,6 +19,7 @@ type studentPhase int
 const (
 	phaseForm studentPhase = iota
 	phaseJoining
+	phaseLobby
 	phaseIn
 	phaseLeft
 	phaseClosed
@@ -39,6 +40,8 @@ type StudentRoom struct {
 	reconnecting  bool
 	notice        string
 	closedText    string
+	personal      string // personal-link token: the server knows the name
+	notStarted    bool   // the class's lesson has not begun; the client keeps trying
 
 	// pageCtx is the component's own context. Work that outlives a click
 	// dispatches through it: a click's context dies with its button, and
@@ -57,7 +60,15 @@ type StudentRoom struct {
 // the last time.
 func (s *StudentRoom) OnMount(ctx app.Context) {
 	s.lang, s.mounted, s.pageCtx = currentLang(ctx), true, ctx
-	s.code = strings.TrimPrefix(ctx.Page().URL().Path, "/join/")
+	path := ctx.Page().URL().Path
+	if token, ok := strings.CutPrefix(path, "/s/"); ok {
+		// A personal link: remember it, so that the start page offers it
+		// next time, even offline.
+		s.personal = token
+		ctx.LocalStorage().Set(personalKey, token)
+		return
+	}
+	s.code = strings.TrimPrefix(path, "/join/")
 	ctx.LocalStorage().Get("ersatzraum.name", &s.name)
 }
 
@@ -85,7 +96,7 @@ func (s *StudentRoom) Render() app.UI {
 	}
 	return app.Div().Class("app").Body(
 		&Header{Lang: l},
-		app.Main().Class("page student").Body(body),
+		app.Main().ID(mainID).Class("page student").Body(body),
 	)
 }
 
@@ -93,26 +104,16 @@ func (s *StudentRoom) renderForm() app.UI {
 	l := s.lang
 	return app.Section().Class("card primary").Aria("labelledby", "join-heading").Body(
 		app.H1().ID("join-heading").Text(i18n.T(l, "join.title")),
-		app.P().Class("muted").Text(i18n.T(l, "join.code", s.code)),
+		app.If(s.personal != "", func() app.UI {
+			return app.P().Class("muted").Text(i18n.T(l, "join.personal"))
+		}).Else(func() app.UI {
+			return app.P().Class("muted").Text(i18n.T(l, "join.code", s.code))
+		}),
 		app.Form().OnSubmit(func(ctx app.Context, e app.Event) {
 			e.PreventDefault()
 			s.join(ctx, true)
 		}).Body(app.FieldSet().Disabled(!s.mounted).Body(
-			app.Label().For("student-name").Text(i18n.T(l, "join.name")),
-			app.Input().
-				ID("student-name").
-				Type("text").
-				Required(true).
-				MaxLength(protocol.MaxNameRunes).
-				AutoComplete(true).
-				Attr("autocomplete", "name").
-				Aria("describedby", "name-hint").
-				Value(s.name).
-				OnInput(s.ValueTo(&s.name)),
-			app.P().ID("name-hint").Class("hint").Text(i18n.T(l, "join.name.hint")),
-			app.If(s.nameErr != "", func() app.UI {
-				return app.P().Class("error").Role("alert").Text(s.nameErr)
-			}),
+			app.If(s.personal == "", func() app.UI { return s.renderName() }),
 			app.Div().Class("actions").Body(
 				app.Button().ID("join-camera").Type("submit").Class("button big").
 					Text(i18n.T(l, "join.camera")),
@@ -125,14 +126,42 @@ func (s *StudentRoom) renderForm() app.UI {
 	)
 }
 
+func (s *StudentRoom) renderName() app.UI {
+	l := s.lang
+	return app.Div().Body(
+		app.Label().For("student-name").Text(i18n.T(l, "join.name")),
+		app.Input().
+			ID("student-name").
+			Type("text").
+			Required(true).
+			MaxLength(protocol.MaxNameRunes).
+			AutoComplete(true).
+			Attr("autocomplete", "name").
+			Aria("describedby", "name-hint").
+			Value(s.name).
+			OnInput(s.ValueTo(&s.name)),
+		app.P().ID("name-hint").Class("hint").Text(i18n.T(l, "join.name.hint")),
+		app.If(s.nameErr != "", func() app.UI {
+			return app.P().Class("error").Role("alert").Text(s.nameErr)
+		}),
+	)
+}
+
 func (s *StudentRoom) renderRoom() app.UI {
 	l := s.lang
 	state, status := "connecting", i18n.T(l, "join.connecting")
 	switch {
+	case s.notStarted:
+		state, status = "not-started", i18n.T(l, "join.notstarted")
+	case s.phase == phaseLobby:
+		state, status = "lobby", i18n.T(l, "join.lobby")
 	case s.reconnecting:
 		state, status = "reconnecting", i18n.T(l, "join.reconnecting")
 	case s.phase == phaseIn && s.teacherOnline:
 		state, status = "present", i18n.T(l, "join.present")
+		if s.name != "" {
+			status = i18n.T(l, "join.present.as", s.name)
+		}
 	case s.phase == phaseIn:
 		state, status = "waiting", i18n.T(l, "join.waiting")
 	}
@@ -156,25 +185,28 @@ func (s *StudentRoom) renderRoom() app.UI {
 
 func (s *StudentRoom) join(_ app.Context, camera bool) {
 	ctx := s.pageCtx
-	name, ok := protocol.CleanName(s.name, protocol.MaxNameRunes)
-	if !ok {
-		s.nameErr = i18n.T(s.lang, "join.name.bad")
-		return
+	name := ""
+	if s.personal == "" {
+		var ok bool
+		if name, ok = protocol.CleanName(s.name, protocol.MaxNameRunes); !ok {
+			s.nameErr = i18n.T(s.lang, "join.name.bad")
+			return
+		}
+		ctx.LocalStorage().Set("ersatzraum.name", name)
 	}
 	s.name, s.nameErr, s.phase = name, "", phaseJoining
-	ctx.LocalStorage().Set("ersatzraum.name", name)
 	ctx.Async(func() {
 		local, notice := s.openMedia(camera)
 		// Set before the client starts: its goroutine offers local media.
 		s.local = local
 		ctx.Dispatch(func(ctx app.Context) { s.notice = notice })
-		resumeKey := "ersatzraum.resume." + s.code
+		resumeKey := "ersatzraum.resume." + s.code + s.personal
 		s.client = &live.Client{
 			URL: signalingURL(),
 			Hello: func() protocol.Hello {
 				var resume string
 				ctx.SessionStorage().Get(resumeKey, &resume)
-				return protocol.Hello{Role: protocol.RoleStudent, Code: s.code, Name: name, Camera: local.HasVideo(), Resume: resume}
+				return protocol.Hello{Role: protocol.RoleStudent, Code: s.code, Personal: s.personal, Name: name, Camera: local.HasVideo(), Resume: resume}
 			},
 			OnMessage: func(env protocol.Envelope) { s.handle(ctx, env, resumeKey) },
 			OnState: func(st live.State, code int, reason string) {
@@ -184,6 +216,9 @@ func (s *StudentRoom) join(_ app.Context, camera bool) {
 				}
 				ctx.Dispatch(func(app.Context) {
 					s.reconnecting = st == live.Reconnecting
+					if st == live.Reconnecting {
+						s.notStarted = reason == protocol.ErrNotStarted
+					}
 					if st == live.Closed && s.phase != phaseLeft {
 						s.phase = phaseClosed
 						s.closedText = errorText(s.lang, reason)
@@ -224,13 +259,20 @@ func (s *StudentRoom) handle(ctx app.Context, env protocol.Envelope, resumeKey s
 			ctx.SessionStorage().Set(resumeKey, w.Resume)
 		}
 		s.ice = w.ICE
-		ctx.Dispatch(func(app.Context) { s.phase, s.teacherOnline = phaseIn, w.TeacherOnline })
+		ctx.Dispatch(func(app.Context) {
+			s.phase, s.teacherOnline, s.notStarted = phaseIn, w.TeacherOnline, false
+			if w.Name != "" {
+				s.name = w.Name
+			}
+		})
 		s.teacherUp = w.TeacherOnline
 		// After a signaling reconnect a working connection is kept: media
 		// flowed on while the server was away.
 		if w.TeacherOnline && (s.peer == nil || !s.peer.Healthy()) {
 			s.connectPeer(ctx)
 		}
+	case protocol.TypeWaiting:
+		ctx.Dispatch(func(app.Context) { s.phase, s.notStarted = phaseLobby, false })
 	case protocol.TypeTeacherStatus:
 		var ts protocol.TeacherStatus
 		if protocol.DecodeData(env, &ts) != nil {
@@ -351,3 +393,6 @@ func (s *StudentRoom) stopMedia() {
 	s.local.Stop()
 	s.local = live.Stream{}
 }
+
+// personalKey is where the PWA remembers a student's personal link.
+const personalKey = "ersatzraum.personal"

@@ -28,6 +28,8 @@ type TeacherRoom struct {
 	link     string
 	entries  []protocol.Entry
 	streams  map[string]live.Stream // by participant, UI goroutine only
+	waiting  []protocol.Knock       // the lobby
+	locked   bool
 	announce string
 	notice   string
 	ended    bool
@@ -143,7 +145,7 @@ func (t *TeacherRoom) Render() app.UI {
 		}
 		return app.Div().Class("app").Body(
 			&Header{Lang: l},
-			app.Main().Class("page").Body(app.Section().Class("card").Body(
+			app.Main().ID(mainID).Class("page").Body(app.Section().Class("card").Body(
 				app.P().ID("lesson-status").Role("status").Text(text),
 				app.A().Href("/").Class("button").Text(i18n.T(l, "lesson.home")),
 			)),
@@ -151,7 +153,7 @@ func (t *TeacherRoom) Render() app.UI {
 	}
 	return app.Div().Class("app").Body(
 		&Header{Lang: l},
-		app.Main().Class("page teacher").Body(
+		app.Main().ID(mainID).Class("page teacher").Body(
 			app.Section().Class("card access").Body(
 				app.H1().Text(t.title),
 				app.Dl().Body(
@@ -180,6 +182,7 @@ func (t *TeacherRoom) Render() app.UI {
 						}
 					}),
 			),
+			&LobbyPanel{Lang: l, Waiting: t.waiting, Locked: t.locked, Send: t.send},
 			app.Section().Class("grid-wrap").Aria("labelledby", "students-heading").Body(
 				app.H2().ID("students-heading").Text(i18n.T(l, "lesson.students")),
 				app.If(len(t.entries) == 0, func() app.UI {
@@ -215,6 +218,7 @@ func (t *TeacherRoom) handle(ctx app.Context, env protocol.Envelope) {
 		}
 		t.ice = w.ICE
 		ctx.Dispatch(func(app.Context) {
+			t.waiting, t.locked = w.Lobby, w.Locked
 			t.title, t.entries = w.Lesson.Title, w.RollCall
 			if w.Lesson.Code != "" {
 				t.code = w.Lesson.Code
@@ -249,6 +253,22 @@ func (t *TeacherRoom) handle(ctx app.Context, env protocol.Envelope) {
 			return
 		}
 		t.signal(ctx, sig)
+	case protocol.TypeLobby:
+		var lobby protocol.LobbyState
+		if protocol.DecodeData(env, &lobby) != nil {
+			return
+		}
+		ctx.Dispatch(func(app.Context) {
+			if len(lobby.Waiting) > len(t.waiting) {
+				t.announce = i18n.T(t.lang, "lobby.announce", lobby.Waiting[len(lobby.Waiting)-1].Name)
+			}
+			t.waiting = lobby.Waiting
+		})
+	case protocol.TypeLessonState:
+		var ls protocol.LockState
+		if protocol.DecodeData(env, &ls) == nil {
+			ctx.Dispatch(func(app.Context) { t.locked = ls.Locked })
+		}
 	case protocol.TypeLessonEnded:
 		t.closePeers()
 		ctx.Dispatch(func(app.Context) {
@@ -361,5 +381,12 @@ func (t *TeacherRoom) closePeer(id string) {
 func (t *TeacherRoom) closePeers() {
 	for id := range t.peers {
 		t.closePeer(id)
+	}
+}
+
+// send sends a message on the teacher's signaling connection.
+func (t *TeacherRoom) send(msgType string, data any) {
+	if t.client != nil {
+		t.client.Send(msgType, data)
 	}
 }
