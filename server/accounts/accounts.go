@@ -102,6 +102,27 @@ func (s *Service) EnsureTeacher(ctx context.Context, name string) (storage.Teach
 	return t, err == nil, err
 }
 
+// DemoTeacher returns the demo account that `make run` hands a new user:
+// created (named name) on an empty data folder, found by that name later.
+// ok is false when the admin removed it; then nobody gets a link printed
+// at start, and teachers come from `ersatzraum teacher add`.
+func (s *Service) DemoTeacher(ctx context.Context, name string) (t storage.Teacher, created, ok bool, err error) {
+	all, err := s.Store.Teachers(ctx)
+	if err != nil {
+		return t, false, false, err
+	}
+	if len(all) == 0 {
+		t, err = s.AddTeacher(ctx, name)
+		return t, err == nil, err == nil, err
+	}
+	for _, x := range all {
+		if x.Name == name {
+			return x, false, true, nil
+		}
+	}
+	return t, false, false, nil
+}
+
 // IssueLoginLink returns a fresh one-time login token for a teacher.
 func (s *Service) IssueLoginLink(ctx context.Context, teacherID string) (string, error) {
 	token, hash := NewToken()

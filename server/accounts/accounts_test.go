@@ -55,3 +55,26 @@ func TestLoginLinkOpensOneSession(t *testing.T) {
 		t.Fatal("anonymous request identified as teacher")
 	}
 }
+
+func TestDemoTeacher(t *testing.T) {
+	ctx := context.Background()
+	db, err := storage.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	svc := &Service{Store: db}
+	demo, created, ok, err := svc.DemoTeacher(ctx, "Lehrkraft")
+	if err != nil || !created || !ok || demo.Name != "Lehrkraft" {
+		t.Fatalf("empty folder: %+v %v %v %v", demo, created, ok, err)
+	}
+	svc.AddTeacher(ctx, "Anna Adler") // sorts before the demo account
+	again, created, ok, _ := svc.DemoTeacher(ctx, "Lehrkraft")
+	if created || !ok || again.ID != demo.ID {
+		t.Fatalf("second start: %+v %v %v", again, created, ok)
+	}
+	db.DeleteTeacher(ctx, demo.ID)
+	if _, created, ok, _ := svc.DemoTeacher(ctx, "Lehrkraft"); created || ok {
+		t.Fatal("a removed demo account came back, or another teacher's link would be printed")
+	}
+}

@@ -152,13 +152,15 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	defer db.Close()
 
 	accts := &accounts.Service{Store: db}
-	teacher, created, err := accts.EnsureTeacher(ctx, "Lehrkraft")
+	teacher, created, demo, err := accts.DemoTeacher(ctx, "Lehrkraft")
 	if err != nil {
 		return fmt.Errorf("prepare teacher account: %w", err)
 	}
-	token, err := accts.IssueLoginLink(ctx, teacher.ID)
-	if err != nil {
-		return fmt.Errorf("issue login link: %w", err)
+	var token string
+	if demo {
+		if token, err = accts.IssueLoginLink(ctx, teacher.ID); err != nil {
+			return fmt.Errorf("issue login link: %w", err)
+		}
 	}
 
 	storeTimer := metrics.NewStorageTimer()
@@ -252,7 +254,11 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	if created {
 		fmt.Fprintf(stdout, "Neues Lehrkraft-Konto %q angelegt.\n", teacher.Name)
 	}
-	fmt.Fprintf(stdout, "Anmeldelink für %s (einmalig, 7 Tage gültig):\n  %s/login?token=%s\n%s\n", teacher.Name, public, token, passwordNote(teacher))
+	if demo {
+		fmt.Fprintf(stdout, "Anmeldelink für %s (einmalig, 7 Tage gültig):\n  %s/login?token=%s\n%s\n", teacher.Name, public, token, passwordNote(teacher))
+	} else {
+		fmt.Fprintf(stdout, "Lehrkräfte verwalten: ersatzraum teacher add NAME --data %s --public-url %s\n\n", cfg.data, public)
+	}
 
 	errc := front.serve()
 	log.Info("listening", "addr", front.mainLn.Addr().String(), "version", assets.Version(), "data", cfg.data)

@@ -89,7 +89,7 @@ func startServe(t *testing.T, args ...string) *running {
 	go func() { r.done <- run(ctx, cfg, &stdout, log) }()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if m := runningAt.FindStringSubmatch(stdout.String()); m != nil && strings.Contains(stdout.String(), "Anmeldelink") {
+		if m := runningAt.FindStringSubmatch(stdout.String()); m != nil && (strings.Contains(stdout.String(), "Anmeldelink") || strings.Contains(stdout.String(), "Lehrkräfte verwalten")) {
 			r.url = m[1]
 			break
 		}
