@@ -16,7 +16,7 @@ func TestClassPersonalLinksLobbyAndLock(t *testing.T) {
 	srv := startServer(t, freeAddr(t), t.TempDir())
 	teacher := newBrowser(t, "teacher")
 	signIn(t, teacher, srv)
-
+	waitFor(t, teacher, "class list loaded", `!!document.querySelector('#classes[data-loaded="true"]')`, 20*time.Second)
 	do(t, teacher, "create class",
 		chromedp.SendKeys(chromedp.CSS("#class-name"), "7b Mathe"),
 		chromedp.Click(chromedp.CSS("#create-class")),

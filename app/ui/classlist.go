@@ -47,7 +47,7 @@ func (c *ClassList) OnMount(ctx app.Context) {
 // Render draws the list.
 func (c *ClassList) Render() app.UI {
 	l := c.Lang
-	return app.Section().ID("classes").Class("card").Aria("labelledby", "classes-heading").Body(
+	return app.Section().ID("classes").Class("card").DataSet("loaded", c.loaded).Aria("labelledby", "classes-heading").Body(
 		app.H2().ID("classes-heading").Text(i18n.T(l, "classes.title")),
 		app.If(c.loaded && len(c.classes) == 0, func() app.UI {
 			return app.P().Class("muted").Text(i18n.T(l, "classes.empty"))
