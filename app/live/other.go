@@ -57,6 +57,9 @@ func (*Peer) AddStream(Stream) {}
 // Receive does nothing outside the browser.
 func (*Peer) Receive(string, Stream) {}
 
+// UseICE is not available outside the browser.
+func (*Peer) UseICE(*protocol.ICEConfig) error { return ErrNotInBrowser }
+
 // State is empty outside the browser.
 func (*Peer) State() string { return "" }
 

@@ -95,6 +95,13 @@ func (p *Peer) Healthy() bool {
 	return false
 }
 
+// UseICE switches the connection to a new ICE configuration (fresh TURN
+// credentials after a reconnect); it takes effect with the next ICE
+// restart.
+func (p *Peer) UseICE(ice *protocol.ICEConfig) error {
+	return p.pc.SetConfiguration(configuration(ice))
+}
+
 // State is the connection state as the browser names it.
 func (p *Peer) State() string { return p.pc.ConnectionState().String() }
 

@@ -268,8 +268,8 @@ func (s *StudentRoom) handle(ctx app.Context, env protocol.Envelope, resumeKey s
 		s.teacherUp = w.TeacherOnline
 		// After a signaling reconnect a working connection is kept: media
 		// flowed on while the server was away.
-		if w.TeacherOnline && (s.peer == nil || !s.peer.Healthy()) {
-			s.connectPeer(ctx)
+		if w.TeacherOnline {
+			s.recoverPeer(ctx, false)
 		}
 	case protocol.TypeWaiting:
 		ctx.Dispatch(func(app.Context) { s.phase, s.notStarted = phaseLobby, false })
@@ -280,8 +280,8 @@ func (s *StudentRoom) handle(ctx app.Context, env protocol.Envelope, resumeKey s
 		}
 		ctx.Dispatch(func(app.Context) { s.teacherOnline = ts.Online })
 		s.teacherUp = ts.Online
-		if ts.Online && (ts.Fresh || s.peer == nil || !s.peer.Healthy()) {
-			s.connectPeer(ctx)
+		if ts.Online {
+			s.recoverPeer(ctx, ts.Fresh)
 		}
 	case protocol.TypeSignal:
 		var sig protocol.Signal
@@ -373,7 +373,28 @@ func (s *StudentRoom) peerStateChanged(ctx app.Context, peer *live.Peer, state s
 // moment without packets is normal on a weak line) before ICE restarts.
 const iceRestartAfter = 2 * time.Second
 
+// recoverPeer decides what a (re)connected signaling channel means for the
+// media: a working connection is kept; a disconnected one (the network
+// path broke, or the relay restarted) gets an ICE restart; a failed one, or
+// a teacher whose page is new (fresh), gets a new connection.
+func (s *StudentRoom) recoverPeer(ctx app.Context, fresh bool) {
+	switch {
+	case fresh || s.peer == nil:
+		s.connectPeer(ctx)
+	case s.peer.Healthy():
+	case s.peer.State() == "disconnected":
+		s.restartICE()
+	default:
+		s.connectPeer(ctx)
+	}
+}
+
 func (s *StudentRoom) restartICE() {
+	if s.ice != nil {
+		// The welcome brought fresh TURN credentials; use them for the
+		// new candidates.
+		s.peer.UseICE(s.ice)
+	}
 	offer, err := s.peer.RestartOffer()
 	if err != nil {
 		app.Log("ice restart:", err)
