@@ -39,6 +39,10 @@ func (s rosterStore) SetLessonLocked(ctx context.Context, id string, locked bool
 	return s.db.SetLessonLocked(ctx, id, locked)
 }
 
+func (s rosterStore) PutEvent(ctx context.Context, e roster.Event) error {
+	return s.db.PutEvent(ctx, storage.Event(e))
+}
+
 type testServer struct {
 	url   string
 	link  string

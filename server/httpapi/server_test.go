@@ -67,6 +67,10 @@ func (s rosterStore) SetLessonLocked(ctx context.Context, id string, locked bool
 	return s.db.SetLessonLocked(ctx, id, locked)
 }
 
+func (s rosterStore) PutEvent(ctx context.Context, e roster.Event) error {
+	return s.db.PutEvent(ctx, storage.Event(e))
+}
+
 type env struct {
 	t        *testing.T
 	db       *storage.DB

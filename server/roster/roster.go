@@ -23,11 +23,29 @@ type Line struct {
 	ResumeHash    []byte
 }
 
+// Roll-call statuses and history kinds.
+const (
+	EventJoin   = "join"
+	EventLeave  = "leave"
+	EventStatus = "status"
+)
+
+// Event is one change on a lesson's roll call: a join, a leave, or a
+// status set by the teacher or by the late rule.
+type Event struct {
+	LessonID      string
+	ParticipantID string
+	Kind          string
+	Status        string // for EventStatus
+	At            time.Time
+}
+
 // Store is what the writer needs from storage.
 type Store interface {
 	PutLine(ctx context.Context, l Line) error
 	EndLesson(ctx context.Context, lessonID string, at time.Time) error
 	SetLessonLocked(ctx context.Context, lessonID string, locked bool) error
+	PutEvent(ctx context.Context, e Event) error
 }
 
 type job struct {
@@ -36,6 +54,7 @@ type job struct {
 	endAt  time.Time
 	lockID string
 	locked bool
+	event  *Event
 	synced chan struct{}
 }
 
@@ -68,6 +87,9 @@ func (w *Writer) Record(l Line) { w.push(job{line: &l}) }
 func (w *Writer) RecordEnd(lessonID string, at time.Time) {
 	w.push(job{endID: lessonID, endAt: at})
 }
+
+// RecordEvent queues a roll-call event for writing.
+func (w *Writer) RecordEvent(e Event) { w.push(job{event: &e}) }
 
 // RecordLock queues a lesson's lock state for writing.
 func (w *Writer) RecordLock(lessonID string, locked bool) {
@@ -146,6 +168,8 @@ func (w *Writer) write(j job) {
 		w.retry("attendance", func(ctx context.Context) error { return w.store.PutLine(ctx, *j.line) })
 	case j.endID != "":
 		w.retry("lesson end", func(ctx context.Context) error { return w.store.EndLesson(ctx, j.endID, j.endAt) })
+	case j.event != nil:
+		w.retry("roll call event", func(ctx context.Context) error { return w.store.PutEvent(ctx, *j.event) })
 	case j.lockID != "":
 		w.retry("lesson lock", func(ctx context.Context) error { return w.store.SetLessonLocked(ctx, j.lockID, j.locked) })
 	}

@@ -15,6 +15,7 @@ type memStore struct {
 	lines    []Line
 	ended    []string
 	locked   []string
+	events   []Event
 	failures int
 }
 
@@ -26,6 +27,13 @@ func (m *memStore) PutLine(_ context.Context, l Line) error {
 		return errors.New("database is locked")
 	}
 	m.lines = append(m.lines, l)
+	return nil
+}
+
+func (m *memStore) PutEvent(_ context.Context, e Event) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.events = append(m.events, e)
 	return nil
 }
 

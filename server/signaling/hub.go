@@ -36,6 +36,7 @@ type Recorder interface {
 	Record(roster.Line)
 	RecordEnd(lessonID string, at time.Time)
 	RecordLock(lessonID string, locked bool)
+	RecordEvent(e roster.Event)
 }
 
 // Identity is what the transport learned about a client before its first

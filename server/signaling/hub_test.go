@@ -72,10 +72,11 @@ func (c *fakeConn) sent() [][]byte {
 
 // fakeRecorder keeps every roll-call change the hub reports.
 type fakeRecorder struct {
-	locks []recordedLock
-	mu    sync.Mutex
-	lines []roster.Line
-	ends  []recordedEnd
+	events []roster.Event
+	locks  []recordedLock
+	mu     sync.Mutex
+	lines  []roster.Line
+	ends   []recordedEnd
 }
 
 type recordedEnd struct {
@@ -87,6 +88,12 @@ func (r *fakeRecorder) Record(l roster.Line) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.lines = append(r.lines, l)
+}
+
+func (r *fakeRecorder) RecordEvent(e roster.Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, e)
 }
 
 func (r *fakeRecorder) RecordLock(id string, locked bool) {

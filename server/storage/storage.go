@@ -153,4 +153,19 @@ CREATE INDEX roster_class ON roster(class_id);
 ALTER TABLE lessons ADD COLUMN class_id TEXT REFERENCES classes(id) ON DELETE SET NULL;
 ALTER TABLE lessons ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;
 `,
+	// 3: the roll call's history. A class says after how many minutes a
+	// join counts as late. Every join, leave and status change of a lesson
+	// is an event; attendance keeps the current line (joined_at 0: never
+	// joined, e.g. a listed student who stayed absent).
+	`
+ALTER TABLE classes ADD COLUMN late_after_minutes INTEGER NOT NULL DEFAULT 5;
+CREATE TABLE attendance_events (
+	lesson_id      TEXT NOT NULL REFERENCES lessons(id) ON DELETE CASCADE,
+	participant_id TEXT NOT NULL,
+	kind           TEXT NOT NULL,
+	status         TEXT NOT NULL DEFAULT '',
+	at             INTEGER NOT NULL
+);
+CREATE INDEX attendance_events_lesson ON attendance_events(lesson_id, at);
+`,
 }
