@@ -36,6 +36,12 @@ const (
 	TypeAdmit  = "admit"  // teacher → server: let waiting students in
 	TypeReject = "reject" // teacher → server: send waiting students away
 	TypeLock   = "lock"   // teacher → server: admit nobody new (or again)
+	TypeMark   = "mark"   // teacher → server: set a student's roll-call status
+	TypeCall   = "call"   // teacher → server: call on a student (or nobody)
+	TypeMute   = "mute"   // teacher → server: ask a student to mute the microphone
+	TypeRemove = "remove" // teacher → server: send a student out of the lesson
+	TypeHand   = "hand"   // student → server: raise or lower the hand
+	TypeMedia  = "media"  // student → server: camera, microphone, audio-only state
 
 	TypeWelcome       = "welcome"        // server → client: accepted, with state
 	TypeParticipant   = "participant"    // server → teacher: a roll-call entry changed
@@ -44,6 +50,8 @@ const (
 	TypeWaiting       = "waiting"        // server → student: in the lobby until admitted
 	TypeLobby         = "lobby"          // server → teacher: who is waiting
 	TypeLessonState   = "lesson-state"   // server → teacher: locked or not
+	TypeCalled        = "called"         // server → student: called on, or not any more
+	TypeMuted         = "muted"          // server → student: the teacher muted you
 	TypeError         = "error"          // server → client: a request was refused
 )
 
@@ -68,8 +76,19 @@ const (
 // Roll-call statuses.
 const (
 	StatusPresent = "present"
+	StatusLate    = "late"
 	StatusAbsent  = "absent"
+	StatusExcused = "excused"
 )
+
+// ValidStatus reports whether s is a roll-call status.
+func ValidStatus(s string) bool {
+	switch s {
+	case StatusPresent, StatusLate, StatusAbsent, StatusExcused:
+		return true
+	}
+	return false
+}
 
 // Envelope is what travels in every WebSocket message.
 type Envelope struct {
@@ -174,8 +193,46 @@ type Entry struct {
 	Status   string `json:"status"`
 	Online   bool   `json:"online"`
 	Camera   bool   `json:"camera"`
-	JoinedAt int64  `json:"joinedAt"` // Unix milliseconds of the first join
+	JoinedAt int64  `json:"joinedAt,omitempty"` // Unix milliseconds of the first join; 0: never
 	LeftAt   int64  `json:"leftAt,omitempty"`
+	// Listed: on the class list (a tile even before joining).
+	Listed bool `json:"listed,omitempty"`
+	// Mic and AudioOnly are what the student's page reports.
+	Mic       bool `json:"mic,omitempty"`
+	AudioOnly bool `json:"audioOnly,omitempty"`
+	// Hand is when the hand went up (Unix ms), 0 when it is down.
+	Hand int64 `json:"hand,omitempty"`
+	// Called: the teacher called on this student.
+	Called bool `json:"called,omitempty"`
+}
+
+// Mark sets a student's status (teacher).
+type Mark struct {
+	ID     string `json:"id"`
+	Status string `json:"status"`
+}
+
+// Target names one student (call, mute, remove); an empty ID in call
+// means nobody.
+type Target struct {
+	ID string `json:"id"`
+}
+
+// Hand raises or lowers a student's hand.
+type Hand struct {
+	Raised bool `json:"raised"`
+}
+
+// Media is a student's camera, microphone and bandwidth state.
+type Media struct {
+	Camera    bool `json:"camera"`
+	Mic       bool `json:"mic"`
+	AudioOnly bool `json:"audioOnly"`
+}
+
+// Called tells a student whether the teacher called on them.
+type Called struct {
+	On bool `json:"on"`
 }
 
 // Candidate mirrors the browser's RTCIceCandidateInit.
@@ -238,6 +295,7 @@ const (
 	ErrNotStarted         = "not-started"         // the class has no lesson running yet
 	ErrRejected           = "rejected"            // the teacher did not admit you
 	ErrLocked             = "locked"              // the teacher locked the lesson
+	ErrRemoved            = "removed"             // the teacher sent you out of the lesson
 )
 
 // Encode builds one wire message.

@@ -51,7 +51,7 @@ func restoreHub(ctx context.Context, db *storage.DB, hub *signaling.Hub) error {
 		}
 		hub.AddLesson(signaling.Lesson{
 			ID: l.ID, TeacherID: l.TeacherID, Title: l.Title, CodeHash: l.CodeHash,
-			ClassID: classID, Lobby: true, Locked: locked,
+			ClassID: classID, Lobby: true, Locked: locked, Start: l.CreatedAt,
 		}, lines)
 	}
 	return nil

@@ -30,6 +30,7 @@ type ClassStore interface {
 	RenewRosterToken(ctx context.Context, classID, id string, hash, enc []byte) error
 	Roster(ctx context.Context, classID string) ([]storage.RosterStudent, error)
 	SetLessonClass(ctx context.Context, lessonID, classID string) error
+	SetLateAfter(ctx context.Context, classID string, minutes int) error
 }
 
 // ClassHost keeps the hub's view of classes current.
@@ -52,6 +53,8 @@ type ClassDetail struct {
 	Code     string         `json:"code"`
 	JoinURL  string         `json:"joinUrl"`
 	Students []RosterDetail `json:"students"`
+	// LateAfterMinutes: a first join later than this counts as late.
+	LateAfterMinutes int `json:"lateAfterMinutes"`
 }
 
 // RosterDetail is a student on the class list with the personal link.
@@ -67,6 +70,7 @@ func (s *Server) registerClassRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/classes/{id}", s.withClass(s.showClass))
 	mux.HandleFunc("DELETE /api/classes/{id}", s.withClass(s.deleteClass))
 	mux.HandleFunc("POST /api/classes/{id}/code", s.withClass(s.renewClassCode))
+	mux.HandleFunc("POST /api/classes/{id}/settings", s.withClass(s.classSettings))
 	mux.HandleFunc("POST /api/classes/{id}/students", s.withClass(s.addStudents))
 	mux.HandleFunc("DELETE /api/classes/{id}/students/{sid}", s.withClass(s.removeStudent))
 	mux.HandleFunc("POST /api/classes/{id}/students/{sid}/link", s.withClass(s.renewStudentLink))
@@ -272,6 +276,27 @@ func (s *Server) renewStudentLink(w http.ResponseWriter, r *http.Request, c stor
 	s.respondClass(w, r, c, http.StatusOK)
 }
 
+// classSettings changes how a class's lessons behave: after how many
+// minutes a first join counts as late (0–90).
+func (s *Server) classSettings(w http.ResponseWriter, r *http.Request, c storage.Class) {
+	var req struct {
+		LateAfterMinutes *int `json:"lateAfterMinutes"`
+	}
+	if !readJSON(w, r, &req) {
+		return
+	}
+	if req.LateAfterMinutes == nil || *req.LateAfterMinutes < 0 || *req.LateAfterMinutes > 90 {
+		writeError(w, http.StatusBadRequest, protocol.ErrBadPayload, "lateAfterMinutes must be 0 to 90")
+		return
+	}
+	if err := s.Classes.SetLateAfter(r.Context(), c.ID, *req.LateAfterMinutes); err != nil {
+		s.internal(w, "save settings", err)
+		return
+	}
+	c.LateAfterMinutes = *req.LateAfterMinutes
+	s.respondClass(w, r, c, http.StatusOK)
+}
+
 // respondClass answers with the class as its teacher sees it, and brings
 // the hub up to date with code and roster.
 func (s *Server) respondClass(w http.ResponseWriter, r *http.Request, c storage.Class, status int) {
@@ -293,7 +318,7 @@ func (s *Server) classDetail(ctx context.Context, c storage.Class, base string) 
 	if err != nil {
 		return ClassDetail{}, signaling.Class{}, err
 	}
-	d := ClassDetail{ID: c.ID, Name: c.Name, Code: code, JoinURL: base + "/join/" + code, Students: []RosterDetail{}}
+	d := ClassDetail{ID: c.ID, Name: c.Name, Code: code, JoinURL: base + "/join/" + code, Students: []RosterDetail{}, LateAfterMinutes: c.LateAfterMinutes}
 	hc := HubClass(c, roster)
 	for _, st := range roster {
 		token, err := s.Sealer.Open(st.TokenEnc)
@@ -307,7 +332,8 @@ func (s *Server) classDetail(ctx context.Context, c storage.Class, base string) 
 
 // HubClass is the hub's view of a stored class and its roster.
 func HubClass(c storage.Class, roster []storage.RosterStudent) signaling.Class {
-	hc := signaling.Class{ID: c.ID, TeacherID: c.TeacherID, Name: c.Name, CodeHash: c.CodeHash}
+	hc := signaling.Class{ID: c.ID, TeacherID: c.TeacherID, Name: c.Name, CodeHash: c.CodeHash,
+		LateAfter: time.Duration(c.LateAfterMinutes) * time.Minute}
 	for _, st := range roster {
 		hc.Roster = append(hc.Roster, signaling.RosterStudent{ID: st.ID, Name: st.Name, TokenHash: st.TokenHash})
 	}

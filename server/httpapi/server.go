@@ -75,6 +75,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/lessons/{id}/attendance", s.attendance)
 	if s.Classes != nil {
 		s.registerClassRoutes(mux)
+		s.registerRecordRoutes(mux)
 	}
 	mux.Handle("GET /ws", s.Signaling)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
@@ -230,7 +231,7 @@ func (s *Server) createLesson(w http.ResponseWriter, r *http.Request) {
 	}
 	// Students whose name is not on the class list (and everyone in an
 	// ad-hoc lesson) wait in the lobby until the teacher admits them.
-	s.Host.AddLesson(signaling.Lesson{ID: l.ID, TeacherID: t.ID, Title: title, CodeHash: l.CodeHash, Code: code, ClassID: req.ClassID, Lobby: true}, nil)
+	s.Host.AddLesson(signaling.Lesson{ID: l.ID, TeacherID: t.ID, Title: title, CodeHash: l.CodeHash, Code: code, ClassID: req.ClassID, Lobby: true, Start: l.CreatedAt}, nil)
 	writeJSON(w, http.StatusCreated, CreatedLesson{
 		ID:      l.ID,
 		Title:   title,

@@ -3,6 +3,7 @@ package signaling
 import (
 	"encoding/hex"
 	"strings"
+	"time"
 )
 
 // Class is what the hub needs to let a class's students in: its code, and
@@ -13,6 +14,9 @@ type Class struct {
 	Name      string
 	CodeHash  []byte
 	Roster    []RosterStudent
+	// LateAfter: a first join later than this after the lesson's start
+	// counts as late.
+	LateAfter time.Duration
 }
 
 // RosterStudent is one student on a class list.
@@ -101,4 +105,13 @@ func (h *Hub) liveRoomOfClass(classID string) *room {
 // nameKey compares names as a teacher would: case and spacing do not count.
 func nameKey(name string) string {
 	return strings.ToLower(strings.Join(strings.Fields(name), " "))
+}
+
+// lateAfter is the late rule of a lesson: its class's setting, or the
+// default for lessons without class.
+func (h *Hub) lateAfter(r *room) time.Duration {
+	if c := h.classInfo(r.lesson.ClassID); c != nil {
+		return c.LateAfter
+	}
+	return DefaultLateAfter
 }

@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/netip"
+	"strings"
 	"sync"
 	"time"
 
@@ -91,7 +92,12 @@ type Lesson struct {
 	Lobby bool
 	// Locked admits nobody new (restored after a restart).
 	Locked bool
+	// Start is when the lesson began: the late rule counts from it.
+	Start time.Time
 }
+
+// DefaultLateAfter applies to lessons without a class.
+const DefaultLateAfter = 5 * time.Minute
 
 // Hub routes messages between the clients of all live lessons.
 type Hub struct {
@@ -138,7 +144,7 @@ func NewHub(rec Recorder, log *slog.Logger) *Hub {
 func (h *Hub) AddLesson(l Lesson, lines []roster.Line) {
 	r := &room{lesson: l, students: make(map[string]*student), locked: l.Locked}
 	for _, ln := range lines {
-		if ln.LeftAt.IsZero() {
+		if ln.LeftAt.IsZero() && !ln.JoinedAt.IsZero() {
 			// The server went down while the student was connected: as far
 			// as anyone can tell, the student left when the server did.
 			// Store that, so the record does not claim they never left.
@@ -147,6 +153,20 @@ func (h *Hub) AddLesson(l Lesson, lines []roster.Line) {
 		}
 		r.students[ln.ParticipantID] = &student{line: ln}
 		r.order = append(r.order, ln.ParticipantID)
+	}
+	// Everyone on the class list has a line from the start: absent until
+	// they join, so that the record also says who did not come.
+	if c := h.classInfo(l.ClassID); c != nil {
+		for _, st := range c.Roster {
+			id := "r-" + st.ID
+			if _, ok := r.students[id]; ok {
+				continue
+			}
+			ln := roster.Line{LessonID: l.ID, ParticipantID: id, Name: st.Name, Status: protocol.StatusAbsent}
+			r.students[id] = &student{line: ln}
+			r.order = append(r.order, id)
+			h.rec.Record(ln)
+		}
 	}
 	h.mu.Lock()
 	h.byID[l.ID] = r
@@ -219,8 +239,15 @@ type room struct {
 }
 
 type student struct {
-	line roster.Line
-	conn *Session // nil while offline
+	line      roster.Line
+	conn      *Session  // nil while offline
+	hand      time.Time // when the hand went up; zero: down
+	called    bool
+	mic       bool
+	audioOnly bool
+	// removed: the teacher sent the student out; coming back means the
+	// lobby, even for a class-list student.
+	removed bool
 }
 
 func (r *room) conns() []*Session {
@@ -249,15 +276,24 @@ func (r *room) rollCall() []protocol.Entry {
 
 func (s *student) entry() protocol.Entry {
 	e := protocol.Entry{
-		ID:       s.line.ParticipantID,
-		Name:     s.line.Name,
-		Status:   s.line.Status,
-		Online:   s.conn != nil,
-		Camera:   s.line.Camera,
-		JoinedAt: s.line.JoinedAt.UnixMilli(),
+		ID:        s.line.ParticipantID,
+		Name:      s.line.Name,
+		Status:    s.line.Status,
+		Online:    s.conn != nil,
+		Camera:    s.line.Camera,
+		Listed:    strings.HasPrefix(s.line.ParticipantID, "r-"),
+		Mic:       s.mic,
+		AudioOnly: s.audioOnly,
+		Called:    s.called,
+	}
+	if !s.line.JoinedAt.IsZero() {
+		e.JoinedAt = s.line.JoinedAt.UnixMilli()
 	}
 	if !s.line.LeftAt.IsZero() {
 		e.LeftAt = s.line.LeftAt.UnixMilli()
+	}
+	if !s.hand.IsZero() {
+		e.Hand = s.hand.UnixMilli()
 	}
 	return e
 }

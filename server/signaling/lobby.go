@@ -66,14 +66,15 @@ func (s *Session) admit(a protocol.Admission) {
 		if w == nil {
 			continue // already gone or admitted: admitting twice is harmless
 		}
-		st := &student{line: roster.Line{
-			LessonID:      r.lesson.ID,
-			ParticipantID: w.id,
-			Name:          w.name,
-			Status:        protocol.StatusPresent,
-			Camera:        w.camera,
-			JoinedAt:      s.hub.now(),
-		}}
+		st := r.students[w.id] // a class-list student the teacher had sent out
+		if st == nil {
+			st = &student{line: roster.Line{
+				LessonID:      r.lesson.ID,
+				ParticipantID: w.id,
+				Name:          w.name,
+			}}
+		}
+		st.line.Camera = w.camera
 		w.conn.waitingID = ""
 		w.conn.enter(r, st, true)
 	}

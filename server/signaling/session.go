@@ -29,6 +29,7 @@ const (
 	CloseNotStarted    = 4013 // the class has no lesson yet: try again later
 	CloseRejected      = 4014 // the teacher did not admit the student
 	CloseLocked        = 4015 // the teacher locked the lesson
+	CloseRemoved       = 4016 // the teacher sent the student out
 )
 
 // Message rate per connection: ICE gathering sends a burst of candidates,
@@ -140,6 +141,47 @@ func (s *Session) Receive(raw []byte) {
 			return
 		}
 		s.lock(l)
+	case protocol.TypeMark:
+		var m protocol.Mark
+		if perr := protocol.DecodeData(env, &m); perr != nil {
+			s.sendError(perr.Code, perr.Message)
+			return
+		}
+		s.mark(m)
+	case protocol.TypeCall, protocol.TypeMute, protocol.TypeRemove:
+		var tg protocol.Target
+		if perr := protocol.DecodeData(env, &tg); perr != nil {
+			s.sendError(perr.Code, perr.Message)
+			return
+		}
+		s.direct(env.Type, tg.ID)
+	case protocol.TypeHand:
+		var hd protocol.Hand
+		if perr := protocol.DecodeData(env, &hd); perr != nil {
+			s.sendError(perr.Code, perr.Message)
+			return
+		}
+		s.studentUpdate(func(st *student) {
+			switch {
+			case !hd.Raised:
+				st.hand = time.Time{}
+			case st.hand.IsZero():
+				st.hand = s.hub.now()
+			}
+		})
+	case protocol.TypeMedia:
+		var m protocol.Media
+		if perr := protocol.DecodeData(env, &m); perr != nil {
+			s.sendError(perr.Code, perr.Message)
+			return
+		}
+		s.studentUpdate(func(st *student) {
+			changed := st.line.Camera != m.Camera
+			st.line.Camera, st.mic, st.audioOnly = m.Camera, m.Mic, m.AudioOnly
+			if changed {
+				s.hub.rec.Record(st.line)
+			}
+		})
 	default:
 		// Unknown types are refused but not fatal, so that a newer client
 		// can talk to an older server.
@@ -233,7 +275,6 @@ func (s *Session) helloStudent(h protocol.Hello) {
 	if !ok {
 		return
 	}
-	now := s.hub.now()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.ended {
@@ -274,6 +315,13 @@ func (s *Session) helloStudent(h protocol.Hello) {
 		s.wait(r, lesson.NewID(), name, h.Camera)
 		return
 	}
+	if known != nil {
+		if st := r.students["r-"+known.ID]; st != nil && st.removed {
+			// Sent out by the teacher: only the teacher lets them back.
+			s.wait(r, "r-"+known.ID, name, h.Camera)
+			return
+		}
+	}
 	id := lesson.NewID()
 	if known != nil {
 		id = "r-" + known.ID
@@ -284,9 +332,7 @@ func (s *Session) helloStudent(h protocol.Hello) {
 			LessonID:      r.lesson.ID,
 			ParticipantID: id,
 			Name:          name,
-			Status:        protocol.StatusPresent,
 			Camera:        h.Camera,
-			JoinedAt:      now,
 		}}
 	} else {
 		st.line.Camera = h.Camera // a class-list student on another device
@@ -349,6 +395,21 @@ func (s *Session) enter(r *room, st *student, fresh bool) {
 		r.students[st.line.ParticipantID] = st
 		r.order = append(r.order, st.line.ParticipantID)
 	}
+	now := s.hub.now()
+	if st.line.JoinedAt.IsZero() {
+		// The first join decides the status, unless the teacher already
+		// set one (excused, say): present, or late after the class's limit.
+		st.line.JoinedAt = now
+		if st.line.Status == "" || st.line.Status == protocol.StatusAbsent {
+			st.line.Status = protocol.StatusPresent
+			if start := r.lesson.Start; !start.IsZero() && now.Sub(start) > s.hub.lateAfter(r) {
+				st.line.Status = protocol.StatusLate
+			}
+			s.hub.rec.RecordEvent(roster.Event{LessonID: r.lesson.ID, ParticipantID: st.line.ParticipantID, Kind: roster.EventStatus, Status: st.line.Status, At: now})
+		}
+	}
+	s.hub.rec.RecordEvent(roster.Event{LessonID: r.lesson.ID, ParticipantID: st.line.ParticipantID, Kind: roster.EventJoin, At: now})
+	st.removed = false
 	st.line.LeftAt = time.Time{}
 	st.conn = s
 	// A student admitted from the lobby is entered by the teacher's
@@ -517,8 +578,10 @@ func (s *Session) Closed() {
 			return
 		}
 		st.conn = nil
+		st.hand = time.Time{}
 		st.line.LeftAt = s.hub.now()
 		s.hub.rec.Record(st.line)
+		s.hub.rec.RecordEvent(roster.Event{LessonID: r.lesson.ID, ParticipantID: st.line.ParticipantID, Kind: roster.EventLeave, At: st.line.LeftAt})
 		r.notifyTeacher(st)
 	}
 }

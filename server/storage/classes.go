@@ -15,6 +15,8 @@ type Class struct {
 	CodeHash  []byte
 	CodeEnc   []byte // the code, encrypted for its teacher's eyes
 	CreatedAt time.Time
+	// LateAfterMinutes: a first join later than this counts as late.
+	LateAfterMinutes int
 }
 
 // RosterStudent is a student on a class list, with a personal link.
@@ -62,7 +64,7 @@ func (s *DB) DeleteClass(ctx context.Context, id string) error {
 // Class loads one class.
 func (s *DB) Class(ctx context.Context, id string) (Class, error) {
 	row := s.sql.QueryRowContext(ctx,
-		`SELECT id, teacher_id, name, code_hash, code_enc, created_at FROM classes WHERE id = ?`, id)
+		`SELECT id, teacher_id, name, code_hash, code_enc, created_at, late_after_minutes FROM classes WHERE id = ?`, id)
 	c, err := scanClass(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, ErrNotFound
@@ -72,7 +74,7 @@ func (s *DB) Class(ctx context.Context, id string) (Class, error) {
 
 // Classes lists classes, of one teacher or (teacherID "") of all, by name.
 func (s *DB) Classes(ctx context.Context, teacherID string) ([]Class, error) {
-	q := `SELECT id, teacher_id, name, code_hash, code_enc, created_at FROM classes`
+	q := `SELECT id, teacher_id, name, code_hash, code_enc, created_at, late_after_minutes FROM classes`
 	var args []any
 	if teacherID != "" {
 		q += ` WHERE teacher_id = ?`
@@ -97,7 +99,7 @@ func (s *DB) Classes(ctx context.Context, teacherID string) ([]Class, error) {
 func scanClass(row scanner) (Class, error) {
 	var c Class
 	var created int64
-	err := row.Scan(&c.ID, &c.TeacherID, &c.Name, &c.CodeHash, &c.CodeEnc, &created)
+	err := row.Scan(&c.ID, &c.TeacherID, &c.Name, &c.CodeHash, &c.CodeEnc, &created, &c.LateAfterMinutes)
 	c.CreatedAt = time.UnixMilli(created)
 	return c, err
 }
