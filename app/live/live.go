@@ -50,7 +50,7 @@ func Backoff(attempt int, jitter float64) time.Duration {
 func Final(code int) bool {
 	switch code {
 	case 1000, // the server closes normally only when the lesson is over
-		4001, 4003, 4004, 4009, 4010, 4012, 4014, 4015:
+		4001, 4003, 4004, 4009, 4010, 4012, 4014, 4015, 4016:
 		return true
 	}
 	return false

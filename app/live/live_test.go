@@ -28,7 +28,7 @@ func TestBackoffGrowsAndIsBounded(t *testing.T) {
 }
 
 func TestFinalCodes(t *testing.T) {
-	if !Final(1000) || !Final(4004) || !Final(4010) || Final(1001) || Final(1006) || Final(4011) || Final(4013) || !Final(4014) || !Final(4015) {
+	if !Final(1000) || !Final(4004) || !Final(4010) || Final(1001) || Final(1006) || Final(4011) || Final(4013) || !Final(4014) || !Final(4015) || !Final(4016) {
 		t.Fatal("wrong classification of close codes")
 	}
 }

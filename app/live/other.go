@@ -89,3 +89,6 @@ func (*Peer) AddCandidate(protocol.Candidate) error { return ErrNotInBrowser }
 
 // Close does nothing outside the browser.
 func (*Peer) Close() {}
+
+// SetCaps does nothing outside the browser.
+func (*Peer) SetCaps(Caps) {}

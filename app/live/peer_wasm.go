@@ -17,6 +17,7 @@ type Peer struct {
 	pending   []protocol.Candidate
 	remoteSet bool
 	ontrack   js.Func
+	caps      *Caps
 }
 
 // NewPeer creates a peer connection. It uses only the servers the school's
@@ -69,6 +70,58 @@ func (p *Peer) AddStream(s Stream) {
 	tracks := s.v.Call("getTracks")
 	for i := 0; i < tracks.Length(); i++ {
 		p.pc.JSValue().Call("addTrack", tracks.Index(i), s.v)
+	}
+	p.applyCaps()
+}
+
+// SetCaps limits what this connection sends (bitrate, frame rate and
+// size of the video; bitrate of the audio). It applies to the tracks sent
+// now and is applied again whenever tracks are added or a description is
+// set, so it may be called at any time after NewPeer.
+func (p *Peer) SetCaps(c Caps) {
+	p.caps = &c
+	p.applyCaps()
+}
+
+// applyCaps sets the caps on every sender that has a track, through
+// RTCRtpSender.setParameters. A sender without encodings yet (not
+// negotiated) is skipped; the next description brings them.
+func (p *Peer) applyCaps() {
+	if p.caps == nil {
+		return
+	}
+	senders := p.pc.JSValue().Call("getSenders")
+	for i := 0; i < senders.Length(); i++ {
+		sender := senders.Index(i)
+		track := sender.Get("track")
+		if !track.Truthy() {
+			continue
+		}
+		want := p.caps.encoding(track.Get("kind").String())
+		if len(want) == 0 {
+			continue
+		}
+		params := sender.Call("getParameters")
+		encodings := params.Get("encodings")
+		if !encodings.Truthy() || encodings.Length() == 0 {
+			continue
+		}
+		changed := false
+		for j := 0; j < encodings.Length(); j++ {
+			enc := encodings.Index(j)
+			for k, v := range want {
+				if cur := enc.Get(k); cur.Type() != js.TypeNumber || cur.Float() != v {
+					enc.Set(k, v)
+					changed = true
+				}
+			}
+		}
+		if !changed {
+			continue
+		}
+		if _, err := await(sender.Call("setParameters", params)); err != nil {
+			js.Global().Get("console").Call("warn", "caps:", err.Error())
+		}
 	}
 }
 
@@ -126,6 +179,7 @@ func (p *Peer) Renegotiate(offer string) (string, error) {
 	if err := p.pc.SetLocalDescription(answer); err != nil {
 		return "", err
 	}
+	p.applyCaps()
 	return answer.SDP, nil
 }
 
@@ -137,6 +191,7 @@ func (p *Peer) offer(opts *webrtc.OfferOptions) (string, error) {
 	if err := p.pc.SetLocalDescription(offer); err != nil {
 		return "", err
 	}
+	p.applyCaps()
 	return offer.SDP, nil
 }
 
@@ -155,12 +210,17 @@ func (p *Peer) Answer(offer string, local Stream) (string, error) {
 	if err := p.pc.SetLocalDescription(answer); err != nil {
 		return "", err
 	}
+	p.applyCaps()
 	return answer.SDP, nil
 }
 
 // Accept applies the remote answer to our offer.
 func (p *Peer) Accept(answer string) error {
-	return p.setRemote(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: answer})
+	if err := p.setRemote(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: answer}); err != nil {
+		return err
+	}
+	p.applyCaps()
+	return nil
 }
 
 func (p *Peer) setRemote(d webrtc.SessionDescription) error {

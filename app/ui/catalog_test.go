@@ -37,9 +37,11 @@ func TestEveryUsedKeyIsInTheCatalogs(t *testing.T) {
 		for _, m := range prefixed.FindAllStringSubmatch(string(src), -1) {
 			switch m[1] {
 			case "status.":
-				used["status.present"], used["status.absent"] = true, true
+				for _, st := range []string{"present", "late", "absent", "excused"} {
+					used["status."+st] = true
+				}
 			case "error.":
-				for _, code := range []string{"unauthorized", "unknown-lesson", "lesson-ended", "bad-name", "replaced", "rate-limited", "forbidden", "not-started", "rejected", "locked", "unknown-class", "duplicate-name", "roster-full", "bad-csv"} {
+				for _, code := range []string{"unauthorized", "unknown-lesson", "lesson-ended", "bad-name", "replaced", "rate-limited", "forbidden", "not-started", "rejected", "locked", "removed", "unknown-class", "duplicate-name", "roster-full", "bad-csv"} {
 					used["error."+code] = true
 				}
 			default:

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -19,6 +20,7 @@ type ClassDetail struct {
 		Name string `json:"name"`
 		Link string `json:"link"`
 	} `json:"students"`
+	LateAfterMinutes int `json:"lateAfterMinutes"`
 }
 
 // ClassPage is where a teacher manages a class: its long-lived code and
@@ -34,6 +36,7 @@ type ClassPage struct {
 	err     string
 	info    string
 	confirm string // the action waiting for a second click: "code" or "delete"
+	late    string // the late limit as typed
 	busy    bool
 }
 
@@ -57,6 +60,7 @@ func (p *ClassPage) call(ctx app.Context, method, sub string, body any, done str
 				return
 			}
 			p.class = c
+			p.late = strconv.Itoa(c.LateAfterMinutes)
 			if done != "" {
 				p.info = i18n.T(p.lang, done)
 			}
@@ -80,6 +84,14 @@ func (p *ClassPage) Render() app.UI {
 					app.Dd().Body(app.A().ID("class-link").Href(c.JoinURL).Text(c.JoinURL)),
 				),
 				app.P().Class("hint").Text(i18n.T(l, "class.code.hint")),
+				app.Form().Class("inline-form").OnSubmit(p.saveLate).Body(
+					app.Label().For("late-after").Text(i18n.T(l, "class.late")),
+					app.Input().ID("late-after").Type("number").Min(0).Max(90).Value(p.late).
+						Aria("describedby", "late-hint").OnInput(p.ValueTo(&p.late)),
+					app.P().ID("late-hint").Class("hint").Text(i18n.T(l, "class.late.hint")),
+					app.Button().ID("save-late").Type("submit").Class("button small").Disabled(p.busy || !p.mounted).
+						Text(i18n.T(l, "class.late.save")),
+				),
 				app.Div().Class("actions-row").Body(
 					app.Button().ID("start-class-lesson").Class("button").Disabled(p.busy || !p.mounted).
 						Text(i18n.T(l, "classes.start")).OnClick(p.start),
@@ -129,6 +141,7 @@ func (p *ClassPage) Render() app.UI {
 				app.If(p.info != "", func() app.UI { return app.P().Class("notice").Role("status").Text(p.info) }),
 				app.If(p.err != "", func() app.UI { return app.P().Class("error").Role("alert").Text(p.err) }),
 			),
+			&ClassHistory{ClassID: p.id, Lang: l},
 			app.Section().Class("card").Body(
 				p.confirmButton("delete-class", "delete", "class.delete", "class.delete.confirm", func(ctx app.Context) {
 					p.busy = true
@@ -216,4 +229,14 @@ func (p *ClassPage) start(ctx app.Context, e app.Event) {
 			ctx.Navigate("/lesson/" + created.ID)
 		})
 	})
+}
+
+func (p *ClassPage) saveLate(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	minutes, err := strconv.Atoi(strings.TrimSpace(p.late))
+	if err != nil || minutes < 0 || minutes > 90 {
+		p.err = i18n.T(p.lang, "class.late.bad")
+		return
+	}
+	p.call(ctx, "POST", "/settings", map[string]int{"lateAfterMinutes": minutes}, "class.late.saved")
 }

@@ -73,7 +73,7 @@ func switchLang(ctx app.Context, from i18n.Lang) {
 func errorText(lang i18n.Lang, code string) string {
 	switch code {
 	case "unauthorized", "unknown-lesson", "lesson-ended", "bad-name", "replaced", "rate-limited", "forbidden",
-		"not-started", "rejected", "locked", "unknown-class", "duplicate-name", "roster-full", "bad-csv":
+		"not-started", "rejected", "locked", "removed", "unknown-class", "duplicate-name", "roster-full", "bad-csv":
 		return i18n.T(lang, "error."+code)
 	}
 	return i18n.T(lang, "error.generic", code)

@@ -41,7 +41,11 @@ type StudentRoom struct {
 	notice        string
 	closedText    string
 	personal      string // personal-link token: the server knows the name
-	notStarted    bool   // the class's lesson has not begun; the client keeps trying
+	handUp        bool
+	called        bool
+	micOff        bool
+	audioOnly     bool
+	notStarted    bool // the class's lesson has not begun; the client keeps trying
 
 	// pageCtx is the component's own context. Work that outlives a click
 	// dispatches through it: a click's context dies with its button, and
@@ -175,6 +179,35 @@ func (s *StudentRoom) renderRoom() app.UI {
 		app.If(s.notice != "", func() app.UI {
 			return app.P().Class("notice").Role("alert").Text(s.notice)
 		}),
+		app.If(s.called, func() app.UI {
+			return app.P().ID("called-notice").Class("notice called").Role("alert").Text(i18n.T(l, "join.called"))
+		}),
+		app.Div().Class("actions-row").Body(
+			app.Button().ID("raise-hand").Class("button").Aria("pressed", s.handUp).
+				Text(i18n.T(l, map[bool]string{false: "join.hand.raise", true: "join.hand.lower"}[s.handUp])).
+				OnClick(func(app.Context, app.Event) {
+					s.handUp = !s.handUp
+					if s.client != nil {
+						s.client.Send(protocol.TypeHand, protocol.Hand{Raised: s.handUp})
+					}
+				}),
+			app.If(s.local.HasAudio(), func() app.UI {
+				return app.Button().ID("toggle-mic").Class("button secondary").Aria("pressed", s.micOff).
+					Text(i18n.T(l, map[bool]string{false: "join.mic.off", true: "join.mic.on"}[s.micOff])).
+					OnClick(func(app.Context, app.Event) {
+						s.micOff = !s.micOff
+						s.local.SetAudioEnabled(!s.micOff)
+						s.reportMedia()
+					})
+			}),
+			app.Button().ID("audio-only").Class("button secondary").Aria("pressed", s.audioOnly).
+				Title(i18n.T(l, "join.audioonly.hint")).
+				Text(i18n.T(l, map[bool]string{false: "join.audioonly.on", true: "join.audioonly.off"}[s.audioOnly])).
+				OnClick(func(app.Context, app.Event) {
+					s.audioOnly = !s.audioOnly
+					s.reportMedia()
+				}),
+		),
 		app.Button().ID("leave").Class("button secondary").Text(i18n.T(l, "join.leave")).
 			OnClick(func(ctx app.Context, e app.Event) {
 				s.leave()
@@ -259,6 +292,7 @@ func (s *StudentRoom) handle(ctx app.Context, env protocol.Envelope, resumeKey s
 			ctx.SessionStorage().Set(resumeKey, w.Resume)
 		}
 		s.ice = w.ICE
+		s.reportMedia()
 		ctx.Dispatch(func(app.Context) {
 			s.phase, s.teacherOnline, s.notStarted = phaseIn, w.TeacherOnline, false
 			if w.Name != "" {
@@ -271,6 +305,23 @@ func (s *StudentRoom) handle(ctx app.Context, env protocol.Envelope, resumeKey s
 		if w.TeacherOnline {
 			s.recoverPeer(ctx, false)
 		}
+	case protocol.TypeCalled:
+		var c protocol.Called
+		if protocol.DecodeData(env, &c) == nil {
+			ctx.Dispatch(func(app.Context) {
+				s.called = c.On
+				if c.On {
+					s.handUp = false
+				}
+			})
+		}
+	case protocol.TypeMuted:
+		ctx.Dispatch(func(app.Context) {
+			s.micOff = true
+			s.local.SetAudioEnabled(false)
+			s.notice = i18n.T(s.lang, "join.muted")
+			s.reportMedia()
+		})
 	case protocol.TypeWaiting:
 		ctx.Dispatch(func(app.Context) { s.phase, s.notStarted = phaseLobby, false })
 	case protocol.TypeTeacherStatus:
@@ -333,6 +384,7 @@ func (s *StudentRoom) connectPeer(ctx app.Context) {
 		app.Log("peer:", err)
 		return
 	}
+	peer.SetCaps(live.StudentCaps)
 	peer.AddStream(s.local)
 	peer.Receive("audio", s.local)
 	peer.Receive("video", s.local)
@@ -417,3 +469,16 @@ func (s *StudentRoom) stopMedia() {
 
 // personalKey is where the PWA remembers a student's personal link.
 const personalKey = "ersatzraum.personal"
+
+// reportMedia tells the teacher what this page sends and wants: camera,
+// microphone, and sound only on a weak line.
+func (s *StudentRoom) reportMedia() {
+	if s.client == nil {
+		return
+	}
+	s.client.Send(protocol.TypeMedia, protocol.Media{
+		Camera:    s.local.HasVideo(),
+		Mic:       s.local.HasAudio() && !s.micOff,
+		AudioOnly: s.audioOnly,
+	})
+}

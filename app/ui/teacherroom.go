@@ -35,12 +35,14 @@ type TeacherRoom struct {
 	ended    bool
 	closed   string
 
-	client  *live.Client
-	local   live.Stream
-	peers   map[string]*live.Peer // client goroutine only
-	online  map[string]bool       // signaling state per student, client goroutine only
-	ice     *protocol.ICEConfig   // client goroutine only
-	relayed map[string]bool       // students connected through the TURN relay, UI goroutine
+	client *live.Client
+	local  live.Stream
+	peers  map[string]*live.Peer // client goroutine only
+	online map[string]bool       // signaling state per student, client goroutine only
+	// audioOnly: students who get no video from the teacher; client goroutine only
+	audioOnly map[string]bool
+	ice       *protocol.ICEConfig // client goroutine only
+	relayed   map[string]bool     // students connected through the TURN relay, UI goroutine
 }
 
 // OnMount opens camera and microphone and connects as the lesson's teacher.
@@ -50,6 +52,7 @@ func (t *TeacherRoom) OnMount(ctx app.Context) {
 	t.streams = make(map[string]live.Stream)
 	t.peers = make(map[string]*live.Peer)
 	t.online = make(map[string]bool)
+	t.audioOnly = make(map[string]bool)
 	t.relayed = make(map[string]bool)
 	if l := recalledLesson(ctx, t.lessonID); l.Code != "" {
 		t.code, t.link, t.title = l.Code, l.JoinURL, l.Title
@@ -131,7 +134,11 @@ func (t *TeacherRoom) OnDismount() {
 func (t *TeacherRoom) attach(app.Context) {
 	live.Attach("self-video", t.local, true)
 	for id, st := range t.streams {
-		live.Attach(VideoID(id), st, false)
+		live.Attach(VideoID(id), st, true)
+	}
+	// The teacher hears the student called on, not the whole class.
+	for _, e := range t.entries {
+		live.SetMuted(VideoID(e.ID), !e.Called)
 	}
 }
 
@@ -199,7 +206,8 @@ func (t *TeacherRoom) Render() app.UI {
 					}),
 				),
 			),
-			&RollCall{Lang: l, Entries: t.entries},
+			&Hands{Lang: l, Entries: t.entries, Send: t.send},
+			&RollCall{Lang: l, Entries: t.entries, Send: t.send},
 			app.Div().ID("announcer").Class("visually-hidden").Aria("live", "polite").Text(t.announce),
 		),
 	)
@@ -215,6 +223,12 @@ func (t *TeacherRoom) handle(ctx app.Context, env protocol.Envelope) {
 		}
 		for _, e := range w.RollCall {
 			t.online[e.ID] = e.Online
+			if p := t.peers[e.ID]; p != nil && t.audioOnly[e.ID] != e.AudioOnly {
+				// A student on a weak line asked for sound only: stop sending
+				// them video (and start again when they ask).
+				t.audioOnly[e.ID] = e.AudioOnly
+				p.SendVideo(t.local, !e.AudioOnly)
+			}
 		}
 		t.ice = w.ICE
 		ctx.Dispatch(func(app.Context) {
@@ -346,6 +360,7 @@ func (t *TeacherRoom) signal(ctx app.Context, sig protocol.Signal) {
 			app.Log("peer:", err)
 			return
 		}
+		peer.SetCaps(live.TeacherCaps)
 		answer, err := peer.Answer(sig.SDP, t.local)
 		if err != nil {
 			app.Log("answer:", err)
@@ -354,6 +369,9 @@ func (t *TeacherRoom) signal(ctx app.Context, sig protocol.Signal) {
 		}
 		t.peers[from] = peer
 		client.Send(protocol.TypeSignal, protocol.Signal{To: from, Kind: protocol.SignalAnswer, SDP: answer})
+		if t.audioOnly[from] {
+			peer.SendVideo(t.local, false)
+		}
 	case protocol.SignalCandidate:
 		if p := t.peers[from]; p != nil && sig.Candidate != nil {
 			p.AddCandidate(*sig.Candidate)

@@ -31,6 +31,12 @@ func (t *Tile) Render() app.UI {
 	if t.HasVideo {
 		class += " has-video"
 	}
+	if e.Called {
+		class += " called"
+	}
+	if e.Hand != 0 {
+		class += " hand"
+	}
 	return app.Figure().
 		Class(class).
 		DataSet("participant", e.ID).
@@ -48,8 +54,20 @@ func (t *Tile) Render() app.UI {
 			}),
 			app.FigCaption().Body(
 				app.Span().Class("name").Text(e.Name),
-				app.If(!e.Camera, func() app.UI {
+				app.If(e.Online && !e.Camera, func() app.UI {
 					return app.Span().Class("badge").Text(i18n.T(t.Lang, "lesson.camera.off"))
+				}),
+				app.If(e.Online && !e.Mic, func() app.UI {
+					return app.Span().Class("badge mic-off").Text(i18n.T(t.Lang, "lesson.mic.off"))
+				}),
+				app.If(e.AudioOnly, func() app.UI {
+					return app.Span().Class("badge").Text(i18n.T(t.Lang, "lesson.audioonly"))
+				}),
+				app.If(e.Hand != 0, func() app.UI {
+					return app.Span().Class("badge hand").Text(i18n.T(t.Lang, "lesson.hand"))
+				}),
+				app.If(!e.Online && e.JoinedAt == 0, func() app.UI {
+					return app.Span().Class("badge").Text(i18n.T(t.Lang, "status."+e.Status))
 				}),
 				app.If(t.Relayed, func() app.UI {
 					return app.Span().Class("badge relay").Title(i18n.T(t.Lang, "lesson.relay.hint")).

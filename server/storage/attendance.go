@@ -21,6 +21,11 @@ type Attendance struct {
 // PutAttendance inserts or replaces a roll-call line. The roll call writes
 // whole lines, so the last write for a participant always wins.
 func (s *DB) PutAttendance(ctx context.Context, a Attendance) error {
+	if a.ResumeHash == nil {
+		// Never joined, or sent out: no way to resume, but the column
+		// holds a value.
+		a.ResumeHash = []byte{}
+	}
 	var left any
 	if !a.LeftAt.IsZero() {
 		left = a.LeftAt.UnixMilli()

@@ -105,3 +105,18 @@ func TestSessions(t *testing.T) {
 		t.Fatalf("deleted session accepted: %v", err)
 	}
 }
+
+func TestAttendanceOfSomeoneWhoNeverJoined(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t, t.TempDir())
+	now := time.Now()
+	db.CreateTeacher(ctx, Teacher{ID: "t1", Name: "A", CreatedAt: now})
+	db.CreateLesson(ctx, Lesson{ID: "l1", TeacherID: "t1", Title: "x", CodeHash: []byte{1}, CreatedAt: now})
+	if err := db.PutAttendance(ctx, Attendance{LessonID: "l1", ParticipantID: "r-1", Name: "Cem", Status: "absent"}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.LessonAttendance(ctx, "l1")
+	if err != nil || len(rows) != 1 || !rows[0].JoinedAt.IsZero() || !rows[0].LeftAt.IsZero() || rows[0].Status != "absent" {
+		t.Fatalf("never joined: %+v %v", rows, err)
+	}
+}

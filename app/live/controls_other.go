@@ -1,0 +1,15 @@
+//go:build !wasm
+
+package live
+
+// SetAudioEnabled does nothing outside the browser.
+func (Stream) SetAudioEnabled(bool) {}
+
+// HasAudio is always false outside the browser.
+func (Stream) HasAudio() bool { return false }
+
+// SetMuted does nothing outside the browser.
+func SetMuted(string, bool) {}
+
+// SendVideo is not available outside the browser.
+func (*Peer) SendVideo(Stream, bool) error { return ErrNotInBrowser }
