@@ -36,6 +36,8 @@ type authzWorld struct {
 	teacherAWS, teacherBWS *websocket.Conn
 	eve                    *websocket.Conn // waits in Alice's lobby
 	eveID                  string
+	max                    *websocket.Conn // in Alice's lesson: what happens to him shows
+	maxID                  string
 }
 
 // knock puts Eve, who is not on the class list, into Alice's lobby.
@@ -46,6 +48,14 @@ func (w *authzWorld) knock(t *testing.T) {
 	var lobby protocol.LobbyState
 	readWS(t, w.teacherAWS, protocol.TypeLobby, &lobby)
 	w.eveID = lobby.Waiting[0].ID
+	// Max, on the class list, is in the lesson: calls, mutes and removals
+	// aimed at him show whether a message took effect.
+	w.max = dialWS(t, w.e, nil)
+	sendWS(t, w.max, protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Personal: lastPathPart(w.classA.Students[1].Link)})
+	var mw protocol.Welcome
+	readWS(t, w.max, protocol.TypeWelcome, &mw)
+	w.maxID = mw.Self
+	readWS(t, w.teacherAWS, protocol.TypeParticipant, nil)
 }
 
 func newAuthzWorld(t *testing.T) *authzWorld {
@@ -60,7 +70,7 @@ func newAuthzWorld(t *testing.T) *authzWorld {
 	w.cookies[owner], w.cookies[otherTeacher], w.cookies[admin] = e.login(tokA), e.login(tokB), e.login(tokC)
 
 	_, w.classA = e.class(w.cookies[owner], "POST", "/api/classes", `{"name":"7b"}`)
-	_, w.classA = e.class(w.cookies[owner], "POST", "/api/classes/"+w.classA.ID+"/students", `{"names":["Lea"]}`)
+	_, w.classA = e.class(w.cookies[owner], "POST", "/api/classes/"+w.classA.ID+"/students", `{"names":["Lea","Max"]}`)
 	_, w.classB = e.class(w.cookies[otherTeacher], "POST", "/api/classes", `{"name":"9a"}`)
 	_, w.classB = e.class(w.cookies[otherTeacher], "POST", "/api/classes/"+w.classB.ID+"/students", `{"names":["Ida"]}`)
 	w.leaToken = lastPathPart(w.classA.Students[0].Link)
@@ -120,6 +130,12 @@ func TestHTTPAuthorization(t *testing.T) {
 		{"POST", "/api/classes/" + a.ID + "/students/" + a.Students[0].ID + "/link", "", []string{owner}},
 		{"GET", "/classes/" + a.ID + "/print", "", []string{owner}},
 		{"POST", "/api/classes/" + a.ID + "/code", "", []string{owner}},
+		{"POST", "/api/classes/" + a.ID + "/settings", `{"lateAfterMinutes":7}`, []string{owner}},
+		{"GET", "/api/classes/" + a.ID + "/lessons", "", []string{owner}},
+		{"GET", "/api/classes/" + a.ID + "/attendance.csv", "", []string{owner}},
+		{"GET", "/classes/" + a.ID + "/attendance/print", "", []string{owner}},
+		{"GET", "/api/lessons/" + w.lessonA.ID + "/attendance.csv", "", []string{owner}},
+		{"GET", "/lessons/" + w.lessonA.ID + "/print", "", []string{owner}},
 		{"POST", "/api/password", `{"password":"ein langes Passwort 123"}`, teachers},
 		// Destructive ones last; the owner goes last in these rows.
 		{"DELETE", "/api/classes/" + a.ID + "/students/" + a.Students[0].ID, "", []string{owner}},
@@ -181,6 +197,12 @@ func TestMessageAuthorization(t *testing.T) {
 		{protocol.TypeAdmit, func(w *authzWorld) any { return protocol.Admission{IDs: []string{w.eveID}} }, []string{owner}},
 		{protocol.TypeReject, func(w *authzWorld) any { return protocol.Admission{IDs: []string{w.eveID}} }, []string{owner}},
 		{protocol.TypeLock, func(*authzWorld) any { return protocol.LockState{Locked: true} }, []string{owner}},
+		{protocol.TypeMark, func(w *authzWorld) any { return protocol.Mark{ID: w.maxID, Status: protocol.StatusExcused} }, []string{owner}},
+		{protocol.TypeCall, func(w *authzWorld) any { return protocol.Target{ID: w.maxID} }, []string{owner}},
+		{protocol.TypeMute, func(w *authzWorld) any { return protocol.Target{ID: w.maxID} }, []string{owner}},
+		{protocol.TypeRemove, func(w *authzWorld) any { return protocol.Target{ID: w.maxID} }, []string{owner}},
+		{protocol.TypeHand, func(*authzWorld) any { return protocol.Hand{Raised: true} }, []string{studentHere}},
+		{protocol.TypeMedia, func(*authzWorld) any { return protocol.Media{Camera: true, Mic: true, AudioOnly: true} }, []string{studentHere}},
 		{protocol.TypeEnd, nil, []string{owner}},
 	}
 	for _, c := range cells {
@@ -214,7 +236,13 @@ func TestMessageAuthorization(t *testing.T) {
 				}
 				sendWS(t, ws, c.msgType, data)
 				allowed := contains(c.allowed, caller)
-				effect := observe(t, w, ws, c.msgType)
+				// The teacher's view of Alice's lesson: her own connection, or
+				// the caller's when the caller took it over.
+				view := w.teacherAWS
+				if caller == owner {
+					view = ws
+				}
+				effect := observe(t, w, ws, view, c.msgType)
 				if effect != allowed {
 					t.Errorf("took effect = %v, want allowed = %v", effect, allowed)
 				}
@@ -225,7 +253,7 @@ func TestMessageAuthorization(t *testing.T) {
 
 // observe reports whether a message sent by caller took effect in
 // Alice's lesson (or, for other teachers, in their own lesson only).
-func observe(t *testing.T, w *authzWorld, ws *websocket.Conn, msgType string) bool {
+func observe(t *testing.T, w *authzWorld, ws, view *websocket.Conn, msgType string) bool {
 	t.Helper()
 	switch msgType {
 	case protocol.TypeHello:
@@ -258,6 +286,40 @@ func observe(t *testing.T, w *authzWorld, ws *websocket.Conn, msgType string) bo
 		got, env := next(probe)
 		var e protocol.Error
 		return got && env.Type == protocol.TypeError && protocol.DecodeData(env, &e) == nil && e.Code == protocol.ErrLocked
+	case protocol.TypeMark:
+		// Max's stored line carries the new status (once the teacher's
+		// view has heard of any change, the hub has handled the message).
+		nextOf(view, protocol.TypeParticipant)
+		w.e.writer.Sync()
+		rows, _ := w.e.db.LessonAttendance(context.Background(), w.lessonA.ID)
+		for _, r := range rows {
+			if r.ParticipantID == w.maxID {
+				return r.Status == protocol.StatusExcused
+			}
+		}
+		return false
+	case protocol.TypeCall:
+		got, env := nextOf(w.max, protocol.TypeCalled)
+		return got && env.Type == protocol.TypeCalled
+	case protocol.TypeMute:
+		got, _ := nextOf(w.max, protocol.TypeMuted)
+		return got
+	case protocol.TypeRemove:
+		got, env := nextOf(w.max, protocol.TypeError)
+		var e protocol.Error
+		return got && protocol.DecodeData(env, &e) == nil && e.Code == protocol.ErrRemoved
+	case protocol.TypeHand, protocol.TypeMedia:
+		// The teacher sees a student with a raised hand, or on sound only.
+		for {
+			got, env := next(view)
+			if !got {
+				return false
+			}
+			var e protocol.Entry
+			if env.Type == protocol.TypeParticipant && protocol.DecodeData(env, &e) == nil && (e.Hand != 0 || e.AudioOnly) {
+				return true
+			}
+		}
 	case protocol.TypeEnd:
 		// Alice's lesson is over exactly when a hello for it is refused.
 		probe := dialWS(t, w.e, nil)
@@ -295,4 +357,14 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// nextOf reads until a message of type typ arrives, or none comes.
+func nextOf(ws *websocket.Conn, typ string) (bool, protocol.Envelope) {
+	for {
+		got, env := next(ws)
+		if !got || env.Type == typ {
+			return got, env
+		}
+	}
 }
