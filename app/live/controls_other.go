@@ -13,3 +13,6 @@ func SetMuted(string, bool) {}
 
 // SendVideo is not available outside the browser.
 func (*Peer) SendVideo(Stream, bool) error { return ErrNotInBrowser }
+
+// Link is not available outside the browser.
+func (*Peer) Link() (Link, error) { return Link{}, ErrNotInBrowser }

@@ -41,8 +41,9 @@ type TeacherRoom struct {
 	online map[string]bool       // signaling state per student, client goroutine only
 	// audioOnly: students who get no video from the teacher; client goroutine only
 	audioOnly map[string]bool
-	ice       *protocol.ICEConfig // client goroutine only
-	relayed   map[string]bool     // students connected through the TURN relay, UI goroutine
+	ice       *protocol.ICEConfig     // client goroutine only
+	relayed   map[string]bool         // students connected through the TURN relay, UI goroutine
+	quality   map[string]live.Quality // how well each connection carries media, UI goroutine
 }
 
 // OnMount opens camera and microphone and connects as the lesson's teacher.
@@ -106,12 +107,18 @@ func (t *TeacherRoom) watchRelays(ctx app.Context) {
 		client.Do(func() {
 			defer close(done)
 			relayed := make(map[string]bool)
+			quality := make(map[string]live.Quality)
 			for id, p := range t.peers {
-				if r, err := p.Relayed(); err == nil && r {
+				link, err := p.Link()
+				if err != nil {
+					continue
+				}
+				if link.Relayed {
 					relayed[id] = true
 				}
+				quality[id] = link.Quality()
 			}
-			ctx.Dispatch(func(app.Context) { t.relayed = relayed })
+			ctx.Dispatch(func(app.Context) { t.relayed, t.quality = relayed, quality })
 		})
 		select {
 		case <-done:
@@ -202,7 +209,7 @@ func (t *TeacherRoom) Render() app.UI {
 				app.Div().ID("tiles").Class("grid").Body(
 					app.Range(t.entries).Slice(func(i int) app.UI {
 						e := t.entries[i]
-						return &Tile{Lang: l, Entry: e, HasVideo: t.streams[e.ID].HasVideo(), Relayed: t.relayed[e.ID]}
+						return &Tile{Lang: l, Entry: e, HasVideo: t.streams[e.ID].HasVideo(), Relayed: t.relayed[e.ID], Quality: t.quality[e.ID]}
 					}),
 				),
 			),

@@ -4,6 +4,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"ersatzraum/app/i18n"
+	"ersatzraum/app/live"
 	"ersatzraum/app/protocol"
 )
 
@@ -15,6 +16,7 @@ type Tile struct {
 	Entry    protocol.Entry
 	HasVideo bool
 	Relayed  bool // connected through the school's TURN relay
+	Quality  live.Quality
 }
 
 // VideoID is the id of the tile's video element, where the teacher's page
@@ -68,6 +70,12 @@ func (t *Tile) Render() app.UI {
 				}),
 				app.If(!e.Online && e.JoinedAt == 0, func() app.UI {
 					return app.Span().Class("badge").Text(i18n.T(t.Lang, "status."+e.Status))
+				}),
+				app.If(e.Online && t.Quality == live.QualityWeak, func() app.UI {
+					return app.Span().Class("badge quality weak").Text(i18n.T(t.Lang, "lesson.quality.weak"))
+				}),
+				app.If(e.Online && t.Quality == live.QualityBad, func() app.UI {
+					return app.Span().Class("badge quality bad").Text(i18n.T(t.Lang, "lesson.quality.bad"))
 				}),
 				app.If(t.Relayed, func() app.UI {
 					return app.Span().Class("badge relay").Title(i18n.T(t.Lang, "lesson.relay.hint")).
