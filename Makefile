@@ -11,7 +11,7 @@ GOFLAGS_BUILD := -trimpath -ldflags='-s -w'
 # The wasm depends on the shared code only; server changes do not rebuild it.
 WASM_SOURCES := $(shell find app -name '*.go' -not -name '*_test.go') main.go main_wasm.go go.mod go.sum
 
-.PHONY: all build run test wasm vet fmt-check unit e2e bench clean static audit dist
+.PHONY: all build run test wasm vet fmt-check unit e2e bench bandwidth clean static audit dist
 
 all: build
 
@@ -50,6 +50,12 @@ test: fmt-check vet unit e2e
 # Join-to-first-frame timing over several runs (see README, Performance).
 bench: build
 	ERSATZRAUM_BIN=$(CURDIR)/$(BIN) $(GO) test -run '^$$' -bench JoinToFirstFrame -benchtime 5x -timeout 20m ./e2e/
+
+# A class of 30 on a home line: the teacher in headless Chromium, 30 pion
+# students; bytes on each line from the WebRTC statistics (README,
+# Performance). Needs ffmpeg. Skipped in `make e2e`.
+bandwidth: build
+	ERSATZRAUM_E2E_BANDWIDTH=1 ERSATZRAUM_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -run ClassOf30FitsAHomeLine -timeout 10m -v ./e2e/
 
 # The app as plain files in static/ for another web server, talking to the
 # Ersatzraum server at SERVER: make static SERVER=https://ersatzraum.schule.example

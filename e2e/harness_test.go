@@ -173,6 +173,12 @@ func newBrowser(t testing.TB, name string) context.Context {
 // on chromedp's reader goroutine and must be quick).
 func newBrowserWith(t testing.TB, name string, listeners ...func(ev any)) context.Context {
 	t.Helper()
+	return newBrowserOpts(t, name, nil, listeners...)
+}
+
+// newBrowserOpts also adds allocator options (more Chromium flags).
+func newBrowserOpts(t testing.TB, name string, extra []chromedp.ExecAllocatorOption, listeners ...func(ev any)) context.Context {
+	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath(t)),
 		chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")),
@@ -189,6 +195,7 @@ func newBrowserWith(t testing.TB, name string, listeners ...func(ev any)) contex
 		chromedp.WindowSize(1280, 900),
 	}
 	opts = append(chromedp.DefaultExecAllocatorOptions[:], opts...)
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx,
 		chromedp.WithLogf(func(string, ...any) {}),

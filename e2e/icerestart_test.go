@@ -39,7 +39,7 @@ func TestICERestartRecoversABrokenPath(t *testing.T) {
 	}
 	srv = startServer(t, addr, dir, args...)
 
-	waitFor(t, student, "student's connection is back", `window.__pcs[0].connectionState === 'connected'`, 45*time.Second)
+	waitFor(t, student, "student's connection is back", `window.__pcs[0].connectionState === 'connected'`, 75*time.Second)
 	waitFor(t, teacher, "teacher's connection is back", `window.__pcs[0].connectionState === 'connected'`, 30*time.Second)
 	if got := eval[string](t, student, localUfrag); got == ufrag {
 		t.Errorf("ICE ufrag unchanged (%s): the connection was not restarted", got)
