@@ -63,9 +63,6 @@ func (*Peer) UseICE(*protocol.ICEConfig) error { return ErrNotInBrowser }
 // State is empty outside the browser.
 func (*Peer) State() string { return "" }
 
-// Relayed is not available outside the browser.
-func (*Peer) Relayed() (bool, error) { return false, ErrNotInBrowser }
-
 // Healthy is always false outside the browser.
 func (*Peer) Healthy() bool { return false }
 

@@ -279,36 +279,3 @@ func configuration(ice *protocol.ICEConfig) webrtc.Configuration {
 	}
 	return cfg
 }
-
-// Relayed reports whether the connection currently runs through a TURN
-// relay (either side's selected candidate is of type relay).
-func (p *Peer) Relayed() (bool, error) {
-	stats, err := await(p.pc.JSValue().Call("getStats"))
-	if err != nil {
-		return false, err
-	}
-	var pairID string
-	visit := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		r := args[0]
-		if r.Get("type").String() == "transport" && r.Get("selectedCandidatePairId").Type() == js.TypeString {
-			pairID = r.Get("selectedCandidatePairId").String()
-		}
-		return nil
-	})
-	defer visit.Release()
-	stats.Call("forEach", visit)
-	if pairID == "" {
-		return false, nil
-	}
-	pair := stats.Call("get", pairID)
-	if !pair.Truthy() {
-		return false, nil
-	}
-	for _, side := range []string{"localCandidateId", "remoteCandidateId"} {
-		c := stats.Call("get", pair.Get(side).String())
-		if c.Truthy() && c.Get("candidateType").String() == "relay" {
-			return true, nil
-		}
-	}
-	return false, nil
-}

@@ -214,14 +214,8 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 		Lessons:   db,
 		Host:      hub,
 		Signaling: &signaling.Endpoint{
-			Hub: hub,
-			Identify: func(r *http.Request) signaling.Identity {
-				t, err := accts.TeacherFromRequest(r)
-				if err != nil {
-					return signaling.Identity{}
-				}
-				return signaling.Identity{TeacherID: t.ID}
-			},
+			Hub:         hub,
+			Identify:    httpapi.TeacherIdentity(accts),
 			CheckOrigin: signaling.AllowOrigins(splitList(cfg.allowedOrigins)),
 			ClientAddr:  addrs.Client,
 			Gate:        gate,

@@ -70,15 +70,9 @@ func newServer(t *testing.T, withMetrics bool, wrap func(http.Handler) http.Hand
 		Lessons:  db,
 		Host:     hub,
 		Signaling: &signaling.Endpoint{
-			Hub: hub,
-			Identify: func(r *http.Request) signaling.Identity {
-				t, err := accts.TeacherFromRequest(r)
-				if err != nil {
-					return signaling.Identity{}
-				}
-				return signaling.Identity{TeacherID: t.ID}
-			},
-			Log: log,
+			Hub:      hub,
+			Identify: httpapi.TeacherIdentity(accts),
+			Log:      log,
 		},
 		Pages: pages(t),
 		Log:   log,

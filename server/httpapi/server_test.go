@@ -105,15 +105,9 @@ func newEnv(t *testing.T) *env {
 		Lessons:  db,
 		Host:     hub,
 		Signaling: &signaling.Endpoint{
-			Hub: hub,
-			Identify: func(r *http.Request) signaling.Identity {
-				t, err := accts.TeacherFromRequest(r)
-				if err != nil {
-					return signaling.Identity{}
-				}
-				return signaling.Identity{TeacherID: t.ID}
-			},
-			Log: log,
+			Hub:      hub,
+			Identify: TeacherIdentity(accts),
+			Log:      log,
 		},
 		Assets: assets,
 		Pages: &app.Handler{
