@@ -89,3 +89,6 @@ func (*Peer) Close() {}
 
 // SetCaps does nothing outside the browser.
 func (*Peer) SetCaps(Caps) {}
+
+// PendingOffer is empty outside the browser.
+func (*Peer) PendingOffer() string { return "" }

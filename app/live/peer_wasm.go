@@ -216,6 +216,11 @@ func (p *Peer) Answer(offer string, local Stream) (string, error) {
 
 // Accept applies the remote answer to our offer.
 func (p *Peer) Accept(answer string) error {
+	if p.PendingOffer() == "" {
+		// No offer of ours is waiting: a second answer to an offer that
+		// was sent twice (signaling came back mid-restart). Nothing to do.
+		return nil
+	}
 	if err := p.setRemote(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: answer}); err != nil {
 		return err
 	}
@@ -278,4 +283,16 @@ func configuration(ice *protocol.ICEConfig) webrtc.Configuration {
 		cfg.ICETransportPolicy = webrtc.ICETransportPolicyRelay
 	}
 	return cfg
+}
+
+// PendingOffer returns our offer while it waits for its answer, "" when
+// none does.
+func (p *Peer) PendingOffer() string {
+	if p.pc.SignalingState() != webrtc.SignalingStateHaveLocalOffer {
+		return ""
+	}
+	if d := p.pc.LocalDescription(); d != nil {
+		return d.SDP
+	}
+	return ""
 }

@@ -447,10 +447,15 @@ func (s *StudentRoom) restartICE() {
 		// new candidates.
 		s.peer.UseICE(s.ice)
 	}
-	offer, err := s.peer.RestartOffer()
-	if err != nil {
-		app.Log("ice restart:", err)
-		return
+	// One restart at a time: an offer still waiting for its answer (sent
+	// while signaling was away, say) is sent again rather than replaced.
+	offer := s.peer.PendingOffer()
+	if offer == "" {
+		var err error
+		if offer, err = s.peer.RestartOffer(); err != nil {
+			app.Log("ice restart:", err)
+			return
+		}
 	}
 	s.client.Send(protocol.TypeSignal, protocol.Signal{To: protocol.TeacherPeer, Kind: protocol.SignalOffer, Restart: true, SDP: offer})
 }
