@@ -9,9 +9,18 @@ import (
 // deletes in one statement and returns how many rows went.
 
 // PurgeAttendance deletes roll-call lines whose student left (or, if the
-// line is still open, joined) before the cutoff.
+// line is still open, joined) before the cutoff; a line of someone who
+// never joined (joined_at 0, a listed student who stayed absent) counts
+// from its lesson's start. The roll call's history events go by their own
+// time.
 func (s *DB) PurgeAttendance(ctx context.Context, before time.Time) (int64, error) {
-	return s.purge(ctx, `DELETE FROM attendance WHERE COALESCE(left_at, joined_at) < ?`, before.UnixMilli())
+	n, err := s.purge(ctx, `DELETE FROM attendance WHERE COALESCE(left_at, NULLIF(joined_at, 0),
+		(SELECT created_at FROM lessons WHERE lessons.id = attendance.lesson_id)) < ?`, before.UnixMilli())
+	if err != nil {
+		return n, err
+	}
+	events, err := s.purge(ctx, `DELETE FROM attendance_events WHERE at < ?`, before.UnixMilli())
+	return n + events, err
 }
 
 // PurgeEndedLessons deletes lessons that ended before the cutoff, with

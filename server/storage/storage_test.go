@@ -120,3 +120,28 @@ func TestAttendanceOfSomeoneWhoNeverJoined(t *testing.T) {
 		t.Fatalf("never joined: %+v %v", rows, err)
 	}
 }
+
+// An absent line of a running lesson is not purged just because nobody
+// joined: it counts from the lesson's start; events go by their own time.
+func TestPurgeKeepsAbsentLinesOfRecentLessons(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t, t.TempDir())
+	now := time.Now()
+	db.CreateTeacher(ctx, Teacher{ID: "t1", Name: "A", CreatedAt: now})
+	db.CreateLesson(ctx, Lesson{ID: "new", TeacherID: "t1", Title: "x", CodeHash: []byte{1}, CreatedAt: now})
+	db.CreateLesson(ctx, Lesson{ID: "old", TeacherID: "t1", Title: "y", CodeHash: []byte{2}, CreatedAt: now.AddDate(-2, 0, 0)})
+	db.PutAttendance(ctx, Attendance{LessonID: "new", ParticipantID: "r-1", Name: "Cem", Status: "absent"})
+	db.PutAttendance(ctx, Attendance{LessonID: "old", ParticipantID: "r-1", Name: "Cem", Status: "absent"})
+	db.PutEvent(ctx, Event{LessonID: "new", ParticipantID: "r-1", Kind: "status", Status: "excused", At: now})
+	db.PutEvent(ctx, Event{LessonID: "old", ParticipantID: "r-1", Kind: "status", Status: "excused", At: now.AddDate(-2, 0, 0)})
+	n, err := db.PurgeAttendance(ctx, now.AddDate(-1, 0, 0))
+	if err != nil || n != 2 {
+		t.Fatalf("purged %d rows (%v), want the old line and the old event", n, err)
+	}
+	if rows, _ := db.LessonAttendance(ctx, "new"); len(rows) != 1 {
+		t.Fatalf("the running lesson's absent line was purged")
+	}
+	if evs, _ := db.LessonEvents(ctx, "new"); len(evs) != 1 {
+		t.Fatalf("the running lesson's event was purged")
+	}
+}
