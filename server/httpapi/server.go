@@ -244,7 +244,7 @@ func (s *Server) createLesson(w http.ResponseWriter, r *http.Request) {
 type AttendanceLine struct {
 	Name     string    `json:"name"`
 	Status   string    `json:"status"`
-	JoinedAt time.Time `json:"joinedAt"`
+	JoinedAt time.Time `json:"joinedAt,omitzero"` // absent: never joined
 	LeftAt   time.Time `json:"leftAt,omitzero"`
 }
 
