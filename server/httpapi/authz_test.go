@@ -208,6 +208,7 @@ func TestMessageAuthorization(t *testing.T) {
 	for _, c := range cells {
 		for _, caller := range callers {
 			t.Run(c.msgType+" as "+caller, func(t *testing.T) {
+				t.Parallel() // every cell has its own server; most wait for nothing to happen
 				w := newAuthzWorld(t)
 				w.knock(t)
 				ws := w.connect(t, caller)
