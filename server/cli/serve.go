@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"ersatzraum/server/accounts"
 	"ersatzraum/server/admission"
 	"ersatzraum/server/datadir"
+	"ersatzraum/server/files"
 	"ersatzraum/server/httpapi"
 	"ersatzraum/server/metrics"
 	"ersatzraum/server/roster"
@@ -189,7 +191,8 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	if err := restoreHub(ctx, db, hub); err != nil {
 		return err
 	}
-	defer startRetention(ctx, cfg.keep, db, log)()
+	fileStore := files.New(filepath.Join(cfg.data, datadir.FilesDir))
+	defer startRetention(ctx, cfg.keep, db, fileStore, log)()
 	sealer, err := openSealer(cfg.data)
 	if err != nil {
 		return err
@@ -210,6 +213,7 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 		Classes:   db,
 		ClassHost: hub,
 		Sealer:    sealer,
+		Files:     fileStore,
 		Accounts:  accts,
 		Lessons:   db,
 		Host:      hub,

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"ersatzraum/server/config"
+	"ersatzraum/server/files"
 	"ersatzraum/server/metrics"
 	"ersatzraum/server/retention"
 	"ersatzraum/server/roster"
@@ -92,13 +93,26 @@ func (c *keepConfig) check() error {
 
 // startRetention runs the purge now and every 24 hours until ctx ends;
 // the returned function waits for a run in progress to finish.
-func startRetention(ctx context.Context, c keepConfig, db *storage.DB, log *slog.Logger) (wait func()) {
+func startRetention(ctx context.Context, c keepConfig, db *storage.DB, store *files.Store, log *slog.Logger) (wait func()) {
 	p := &retention.Purger{
 		Store: db,
 		Policy: retention.Policy{
 			Attendance: time.Duration(c.attendance) * retention.Day,
 			Lessons:    time.Duration(c.lessons) * retention.Day,
 			AuthGrace:  retention.DefaultPolicy.AuthGrace,
+			// Hand-ins are schoolwork of the same students: kept as long as
+			// their attendance.
+			HandIns: time.Duration(c.attendance) * retention.Day,
+		},
+		HandIns: func(ctx context.Context, before time.Time) (int64, error) {
+			n, err := db.PurgeHandIns(ctx, before)
+			if err != nil {
+				return n, err
+			}
+			// Files nothing refers to any more (purged, detached, or left
+			// by a failed upload a day ago) go too.
+			_, err = store.Sweep(func(hash string) (bool, error) { return db.FileInUse(ctx, hash) }, time.Now().Add(-retention.Day))
+			return n, err
 		},
 		Log: log,
 	}

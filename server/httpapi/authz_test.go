@@ -113,6 +113,7 @@ func (w *authzWorld) connect(t *testing.T, caller string) *websocket.Conn {
 func TestHTTPAuthorization(t *testing.T) {
 	w := newAuthzWorld(t)
 	a, b := w.classA, w.classB
+	bw := newAuthzBoard(t, w) // an assignment of 7b with a worksheet and Max's hand-in
 	type endpoint struct {
 		method, path, body string
 		allowed            []string
@@ -137,7 +138,24 @@ func TestHTTPAuthorization(t *testing.T) {
 		{"GET", "/api/lessons/" + w.lessonA.ID + "/attendance.csv", "", []string{owner}},
 		{"GET", "/lessons/" + w.lessonA.ID + "/print", "", []string{owner}},
 		{"POST", "/api/password", `{"password":"ein langes Passwort 123"}`, teachers},
+		// The assignment board: teachers by session, students by personal link.
+		{"GET", "/api/classes/" + a.ID + "/board", "", []string{owner}},
+		{"POST", "/api/classes/" + a.ID + "/board", `{"title":"Neu %s"}`, []string{owner}},
+		{"PUT", "/api/classes/" + a.ID + "/board/" + bw.aid, `{"title":"Geändert"}`, []string{owner}},
+		{"POST", "/api/classes/" + a.ID + "/board/order", `{"ids":["` + bw.aid + `"]}`, []string{owner}},
+		{"POST", "/api/classes/" + a.ID + "/board/" + bw.aid + "/archive", `{"archived":false}`, []string{owner}},
+		{"POST", "/api/classes/" + a.ID + "/board/" + bw.aid + "/files", bw.upload, []string{owner}},
+		{"GET", "/api/classes/" + a.ID + "/board/" + bw.aid + "/files/" + bw.sheet, "", []string{owner}},
+		{"GET", "/api/classes/" + a.ID + "/board/" + bw.aid + "/handins", "", []string{owner}},
+		{"GET", "/api/classes/" + a.ID + "/board/" + bw.aid + "/handins.zip", "", []string{owner}},
+		{"GET", "/api/classes/" + a.ID + "/board/" + bw.aid + "/handins/" + bw.hid + "/files/" + bw.photo, "", []string{owner}},
+		{"GET", "/api/board", "", []string{studentHere, studentThere}}, // each their own class's board
+		{"GET", "/api/board/files/" + bw.sheet, "", []string{studentHere}},
+		{"PUT", "/api/board/" + bw.aid + "/handins/authz-done-0001", `{"kind":"done"}`, []string{studentHere}},
+		{"GET", "/api/board/" + bw.aid + "/handins/" + bw.hid + "/files/" + bw.photo, "", []string{studentHere}},
+		{"GET", "/api/classes/" + b.ID + "/board", "", []string{owner}}, // Bob's
 		// Destructive ones last; the owner goes last in these rows.
+		{"DELETE", "/api/classes/" + a.ID + "/board/" + bw.aid + "/files/" + bw.sheet, "", []string{owner}},
 		{"DELETE", "/api/classes/" + a.ID + "/students/" + a.Students[0].ID, "", []string{owner}},
 		{"DELETE", "/api/classes/" + a.ID, "", []string{owner}},
 		{"GET", "/api/classes/" + b.ID, "", []string{owner}}, // Bob owns 9a: "owner" here is Bob
@@ -165,7 +183,7 @@ func TestHTTPAuthorization(t *testing.T) {
 			if strings.Contains(body, "%s") {
 				body = fmt.Sprintf(body, fmt.Sprint(i, len(caller)))
 			}
-			resp := w.e.do(ep.method, ep.path, jsonBody(body), cookie)
+			resp := w.e.doAs(ep.method, ep.path, jsonBody(body), authzContentType(body), cookie, w.studentToken(caller))
 			ok := resp.StatusCode >= 200 && resp.StatusCode < 300
 			if ok != allowed {
 				t.Errorf("%s: HTTP %d, want allowed=%v", name, resp.StatusCode, allowed)

@@ -18,6 +18,7 @@ import (
 
 	"ersatzraum/app/protocol"
 	"ersatzraum/server/accounts"
+	"ersatzraum/server/files"
 	"ersatzraum/server/lesson"
 	"ersatzraum/server/roster"
 	"ersatzraum/server/signaling"
@@ -59,7 +60,10 @@ type Server struct {
 	Classes   ClassStore
 	ClassHost ClassHost
 	Sealer    *lesson.Sealer
-	Log       *slog.Logger
+	// Files holds the assignment board's files (board.go); nil: the board
+	// answers 503.
+	Files *files.Store
+	Log   *slog.Logger
 }
 
 // Handler returns the root handler.
@@ -76,6 +80,7 @@ func (s *Server) Handler() http.Handler {
 	if s.Classes != nil {
 		s.registerClassRoutes(mux)
 		s.registerRecordRoutes(mux)
+		s.registerBoardRoutes(mux)
 	}
 	mux.Handle("GET /ws", s.Signaling)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })

@@ -24,6 +24,7 @@ import (
 
 	"ersatzraum/app/protocol"
 	"ersatzraum/server/accounts"
+	"ersatzraum/server/files"
 	"ersatzraum/server/lesson"
 	"ersatzraum/server/roster"
 	"ersatzraum/server/signaling"
@@ -81,6 +82,7 @@ type env struct {
 	handler  http.Handler
 	srv      *httptest.Server
 	client   *http.Client // does not follow redirects
+	files    *files.Store // the board's files
 }
 
 func newEnv(t *testing.T) *env {
@@ -122,10 +124,11 @@ func newEnv(t *testing.T) *env {
 		Log: log,
 	}
 	s.Classes, s.ClassHost = db, hub
+	s.Files = files.New(t.TempDir())
 	if s.Sealer, err = lesson.NewSealer(make([]byte, 32)); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, db: db, accounts: accts, writer: writer, hub: hub, assets: assets, handler: s.Handler()}
+	e := &env{t: t, db: db, accounts: accts, writer: writer, hub: hub, assets: assets, handler: s.Handler(), files: s.Files}
 	e.srv = httptest.NewServer(e.handler)
 	t.Cleanup(e.srv.Close)
 	e.client = &http.Client{

@@ -168,4 +168,54 @@ CREATE TABLE attendance_events (
 );
 CREATE INDEX attendance_events_lesson ON attendance_events(lesson_id, at);
 `,
+	// 4: the assignment board (server/board). Files live in DATA/files
+	// under their SHA-256 (server/files); rows name them by hash. Hand-in
+	// ids are chosen by the client, so that a replay is recognised.
+	// Removing a student from the class list removes their hand-ins.
+	`
+CREATE TABLE assignments (
+	id            TEXT PRIMARY KEY,
+	class_id      TEXT NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+	title         TEXT NOT NULL,
+	body          TEXT NOT NULL,
+	due_at        INTEGER,
+	grace_minutes INTEGER NOT NULL DEFAULT 0,
+	position      INTEGER NOT NULL,
+	archived_at   INTEGER,
+	created_at    INTEGER NOT NULL,
+	updated_at    INTEGER NOT NULL
+);
+CREATE INDEX assignments_class ON assignments(class_id, position);
+CREATE TABLE assignment_files (
+	assignment_id TEXT NOT NULL REFERENCES assignments(id) ON DELETE CASCADE,
+	hash          TEXT NOT NULL,
+	name          TEXT NOT NULL,
+	type          TEXT NOT NULL,
+	size          INTEGER NOT NULL,
+	position      INTEGER NOT NULL,
+	PRIMARY KEY (assignment_id, hash)
+);
+CREATE INDEX assignment_files_hash ON assignment_files(hash);
+CREATE TABLE handins (
+	id            TEXT PRIMARY KEY,
+	assignment_id TEXT NOT NULL REFERENCES assignments(id) ON DELETE CASCADE,
+	student_id    TEXT NOT NULL REFERENCES roster(id) ON DELETE CASCADE,
+	kind          TEXT NOT NULL,
+	text          TEXT NOT NULL DEFAULT '',
+	created_at    INTEGER NOT NULL,
+	client_at     INTEGER
+);
+CREATE INDEX handins_assignment ON handins(assignment_id, student_id, created_at);
+CREATE INDEX handins_student ON handins(student_id);
+CREATE TABLE handin_files (
+	handin_id TEXT NOT NULL REFERENCES handins(id) ON DELETE CASCADE,
+	hash      TEXT NOT NULL,
+	name      TEXT NOT NULL,
+	type      TEXT NOT NULL,
+	size      INTEGER NOT NULL,
+	position  INTEGER NOT NULL,
+	PRIMARY KEY (handin_id, position)
+);
+CREATE INDEX handin_files_hash ON handin_files(hash);
+`,
 }
