@@ -214,6 +214,7 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 		ClassHost: hub,
 		Sealer:    sealer,
 		Files:     fileStore,
+		Guard:     gate,
 		Accounts:  accts,
 		Lessons:   db,
 		Host:      hub,

@@ -238,8 +238,19 @@ func (s *Server) withStudent(h func(http.ResponseWriter, *http.Request, storage.
 			writeError(w, http.StatusUnauthorized, protocol.ErrUnauthorized, "send the personal link as Authorization: Bearer TOKEN")
 			return
 		}
+		// Wrong links count against the same per-address budget as wrong
+		// join codes on the WebSocket.
+		addr := s.clientAddr(r)
+		if s.Guard != nil && !s.Guard.MayGuess(addr) {
+			w.Header().Set("Retry-After", "60")
+			writeError(w, http.StatusTooManyRequests, protocol.ErrRateLimited, "too many wrong links from your address; try again in a minute")
+			return
+		}
 		st, err := bs.RosterStudentByTokenHash(r.Context(), lesson.HashToken(strings.ToLower(token)))
 		if errors.Is(err, storage.ErrNotFound) {
+			if s.Guard != nil {
+				s.Guard.GuessFailed(addr)
+			}
 			writeError(w, http.StatusUnauthorized, protocol.ErrUnauthorized, "unknown or renewed personal link")
 			return
 		}

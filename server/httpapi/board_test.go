@@ -442,3 +442,32 @@ func (w *authzWorld) studentToken(caller string) string {
 	}
 	return ""
 }
+
+// Guessing personal links over HTTP uses up the same per-address budget
+// as guessing codes: after 20 wrong links the address gets 429.
+func TestWrongPersonalLinksAreLimited(t *testing.T) {
+	e := newEnv(t)
+	got429 := 0
+	for i := 0; i < 25; i++ {
+		req, _ := http.NewRequest("GET", e.srv.URL+"/api/board", nil)
+		req.Header.Set("Authorization", "Bearer "+fmt.Sprintf("guess%021d", i))
+		resp, err := e.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		switch resp.StatusCode {
+		case http.StatusUnauthorized:
+			if got429 > 0 {
+				t.Fatalf("guess %d answered 401 after a 429", i)
+			}
+		case http.StatusTooManyRequests:
+			got429++
+		default:
+			t.Fatalf("guess %d: HTTP %d", i, resp.StatusCode)
+		}
+	}
+	if got429 != 5 {
+		t.Fatalf("%d guesses refused with 429, want the 5 beyond the burst of 20", got429)
+	}
+}

@@ -63,7 +63,12 @@ type Server struct {
 	// Files holds the assignment board's files (board.go); nil: the board
 	// answers 503.
 	Files *files.Store
-	Log   *slog.Logger
+	// Guard limits wrong personal links per address (nil: no limit).
+	Guard interface {
+		MayGuess(netip.Addr) bool
+		GuessFailed(netip.Addr)
+	}
+	Log *slog.Logger
 }
 
 // Handler returns the root handler.

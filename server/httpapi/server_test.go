@@ -24,6 +24,7 @@ import (
 
 	"ersatzraum/app/protocol"
 	"ersatzraum/server/accounts"
+	"ersatzraum/server/admission"
 	"ersatzraum/server/files"
 	"ersatzraum/server/lesson"
 	"ersatzraum/server/roster"
@@ -124,6 +125,7 @@ func newEnv(t *testing.T) *env {
 		Log: log,
 	}
 	s.Classes, s.ClassHost = db, hub
+	s.Guard = admission.NewGate(admission.DefaultLimits)
 	s.Files = files.New(t.TempDir())
 	if s.Sealer, err = lesson.NewSealer(make([]byte, 32)); err != nil {
 		t.Fatal(err)
