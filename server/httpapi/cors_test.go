@@ -48,8 +48,8 @@ func TestCORS(t *testing.T) {
 			t.Error("preflight reached the API")
 		}
 		if rec.Header().Get("Access-Control-Allow-Origin") != "http://127.0.0.1:9000" ||
-			rec.Header().Get("Access-Control-Allow-Headers") != "Content-Type" ||
-			rec.Header().Get("Access-Control-Allow-Methods") == "" {
+			rec.Header().Get("Access-Control-Allow-Headers") != "Content-Type, Authorization, If-None-Match" ||
+			rec.Header().Get("Access-Control-Allow-Methods") != "GET, POST, PUT, DELETE" {
 			t.Errorf("preflight headers: %v", rec.Header())
 		}
 	})
