@@ -9,10 +9,12 @@ import (
 
 // wasmBrotliBudget is the most app.wasm.br may weigh: what students
 // download on every new release. Set from the size on 2026-11-27
-// (1,711,846 B, with class lists and lobby) plus a small margin. Raising
-// it is a decision, taken in the change that needs it, with the new size
-// in README (Performance).
-const wasmBrotliBudget = 1_780_000
+// (1,711,846 B, with class lists and lobby) plus a small margin; raised
+// the same day to 1,840,000 B for the roll call's controls and the
+// offline assignment board (IndexedDB, outbox: 1,809,989 B), decided in
+// that change. Raising it is a decision, taken in the change that needs
+// it, with the new size in README (Performance).
+const wasmBrotliBudget = 1_840_000
 
 var wasmFiles = []struct{ name, file string }{
 	{"raw", "web/app.wasm"},

@@ -26,7 +26,9 @@ func (p *PersonalLinkOffer) Render() app.UI {
 		return app.Div().Class("personal-offer empty")
 	}
 	return app.Div().Class("personal-offer").Body(
-		app.A().ID("personal-join").Class("button big").Href("/s/" + p.token).
+		app.A().ID("personal-join").Class("button big").Href("/s/"+p.token).
 			Text(i18n.T(p.Lang, "join.personal.home")),
+		app.A().ID("personal-board").Class("button secondary").Href("/s/"+p.token+"/aufgaben").
+			Text(i18n.T(p.Lang, "board.link")),
 	)
 }

@@ -11,6 +11,7 @@ func Register() {
 	app.Route("/", func() app.Composer { return &Home{} })
 	app.RouteWithRegexp(`^/join/[^/]+$`, func() app.Composer { return &StudentRoom{} })
 	app.RouteWithRegexp(`^/s/[^/]+$`, func() app.Composer { return &StudentRoom{} })
+	app.RouteWithRegexp(`^/s/[^/]+/aufgaben$`, func() app.Composer { return &StudentBoard{} })
 	app.RouteWithRegexp(`^/class/[^/]+$`, func() app.Composer { return &ClassPage{} })
 	app.RouteWithRegexp(`^/lesson/[^/]+$`, func() app.Composer { return &TeacherRoom{} })
 	app.Route("/konto", func() app.Composer { return &Account{} })

@@ -126,6 +126,9 @@ func (s *StudentRoom) renderForm() app.UI {
 					OnClick(func(ctx app.Context, e app.Event) { s.join(ctx, false) }),
 			),
 			app.P().Class("hint").Text(i18n.T(l, "join.nocamera.hint")),
+			app.If(s.personal != "", func() app.UI {
+				return app.A().ID("board-link").Class("button secondary").Href("/s/" + s.personal + "/aufgaben").Text(i18n.T(l, "board.link"))
+			}),
 		)),
 	)
 }

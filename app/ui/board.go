@@ -1,0 +1,282 @@
+package ui
+
+import (
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"ersatzraum/app/i18n"
+)
+
+// The board's data as the server sends it (docs/protocol.md, "Board"),
+// and what the teacher's and the student's board pages share.
+
+type boardFile struct {
+	Hash string `json:"hash"`
+	Name string `json:"name"`
+	Type string `json:"type"`
+	Size int64  `json:"size"`
+}
+
+type boardCounts struct {
+	HandedIn int `json:"handedIn"`
+	Late     int `json:"late"`
+	Done     int `json:"done"`
+	Missing  int `json:"missing"`
+	Open     int `json:"open"`
+}
+
+type boardHandIn struct {
+	ID         string      `json:"id"`
+	Kind       string      `json:"kind"`
+	Text       string      `json:"text"`
+	ReceivedAt time.Time   `json:"receivedAt"`
+	ClientAt   time.Time   `json:"clientAt,omitzero"`
+	Late       bool        `json:"late"`
+	Files      []boardFile `json:"files"`
+}
+
+type boardAssignment struct {
+	ID           string        `json:"id"`
+	Title        string        `json:"title"`
+	Body         string        `json:"body"`
+	Due          time.Time     `json:"due,omitzero"`
+	GraceMinutes int           `json:"graceMinutes"`
+	Closes       time.Time     `json:"closes,omitzero"`
+	Archived     bool          `json:"archived"`
+	Files        []boardFile   `json:"files"`
+	Counts       *boardCounts  `json:"counts,omitempty"`
+	State        string        `json:"state,omitempty"`
+	HandIns      []boardHandIn `json:"handIns,omitempty"`
+}
+
+type teacherBoard struct {
+	ClassID     string            `json:"classId"`
+	Students    int               `json:"students"`
+	Assignments []boardAssignment `json:"assignments"`
+}
+
+type studentBoardData struct {
+	ClassName string `json:"className"`
+	Student   struct {
+		Name string `json:"name"`
+	} `json:"student"`
+	Assignments []boardAssignment `json:"assignments"`
+}
+
+type handInsView struct {
+	Assignment boardAssignment `json:"assignment"`
+	Students   []struct {
+		Student struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+		} `json:"student"`
+		State      string        `json:"state"`
+		ReceivedAt time.Time     `json:"receivedAt,omitzero"`
+		HandIns    []boardHandIn `json:"handIns"`
+	} `json:"students"`
+}
+
+// stateText names an assignment's state for a student.
+func stateText(l i18n.Lang, state string) string {
+	switch state {
+	case "handed-in":
+		return i18n.T(l, "board.state.handedin")
+	case "late":
+		return i18n.T(l, "board.state.late")
+	case "done":
+		return i18n.T(l, "board.state.done")
+	case "missing":
+		return i18n.T(l, "board.state.missing")
+	}
+	return i18n.T(l, "board.state.open")
+}
+
+// dateTime writes a moment as date and time of day, local time.
+func dateTime(l i18n.Lang, t time.Time) string {
+	t = t.Local()
+	return i18n.Date(l, t) + ", " + i18n.Clock(l, t)
+}
+
+// paragraphs shows plain text: paragraphs split at blank lines, http(s)
+// addresses as links. Everything becomes text nodes, never HTML.
+func paragraphs(text string) []app.UI {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	var out []app.UI
+	for _, p := range strings.Split(text, "\n\n") {
+		if p = strings.Trim(p, "\n"); p == "" {
+			continue
+		}
+		out = append(out, app.P().Class("board-text").Body(linkify(p)...))
+	}
+	return out
+}
+
+// linkify splits text into text nodes and links for http(s) addresses.
+func linkify(text string) []app.UI {
+	var out []app.UI
+	for {
+		i := indexURL(text)
+		if i < 0 {
+			if text != "" {
+				out = append(out, app.Text(text))
+			}
+			return out
+		}
+		end := i
+		for end < len(text) && !strings.ContainsRune(" \t\n<>\"", rune(text[end])) {
+			end++
+		}
+		for end > i && strings.ContainsRune(".,;:!?)]}'", rune(text[end-1])) {
+			end--
+		}
+		url := text[i:end]
+		if i > 0 {
+			out = append(out, app.Text(text[:i]))
+		}
+		if url == "http://" || url == "https://" {
+			out = append(out, app.Text(url))
+		} else {
+			out = append(out, app.A().Href(url).Target("_blank").Rel("noopener noreferrer").Text(url))
+		}
+		text = text[end:]
+	}
+}
+
+func indexURL(s string) int {
+	a, b := strings.Index(s, "https://"), strings.Index(s, "http://")
+	if a < 0 || (b >= 0 && b < a) {
+		return b
+	}
+	return a
+}
+
+// --- the outbox ---
+
+// outboxItem is a hand-in or "done" mark waiting in IndexedDB.
+type outboxItem struct {
+	Seq   int
+	ID    string
+	AID   string
+	Kind  string
+	Error string
+	Files []string
+	v     app.Value
+}
+
+var outboxMu sync.Mutex
+
+// newClientID makes a hand-in id: 26 random base32 characters.
+func newClientID() string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	arr := app.Window().Get("Uint8Array").New(26)
+	app.Window().Get("crypto").Call("getRandomValues", arr)
+	b := make([]byte, 26)
+	app.CopyBytesToGo(b, arr)
+	for i := range b {
+		b[i] = alphabet[b[i]&31]
+	}
+	return string(b)
+}
+
+// outboxAdd queues a hand-in: files is a FileList (or nil).
+func outboxAdd(token, aid, kind, text string, files app.Value) error {
+	var list []any
+	if files != nil && files.Truthy() {
+		for i := 0; i < files.Length(); i++ {
+			f := files.Index(i)
+			list = append(list, map[string]any{"name": f.Get("name").String(), "blob": f})
+		}
+	}
+	if list == nil {
+		list = []any{}
+	}
+	item := map[string]any{
+		"id": newClientID(), "token": token, "aid": aid, "kind": kind, "text": text,
+		"clientAt": time.Now().UTC().Format(time.RFC3339Nano), "files": list, "error": "",
+	}
+	return idbPut(storeOut, item, nil)
+}
+
+// outboxList returns the student's waiting items, oldest first.
+func outboxList(token string) ([]outboxItem, error) {
+	all, err := idbAll(storeOut)
+	if err != nil {
+		return nil, err
+	}
+	var out []outboxItem
+	for _, v := range all {
+		if v.Get("token").String() != token {
+			continue
+		}
+		it := outboxItem{Seq: v.Get("seq").Int(), ID: v.Get("id").String(), AID: v.Get("aid").String(),
+			Kind: v.Get("kind").String(), Error: v.Get("error").String(), v: v}
+		fs := v.Get("files")
+		for i := 0; i < fs.Length(); i++ {
+			it.Files = append(it.Files, fs.Index(i).Get("name").String())
+		}
+		out = append(out, it)
+	}
+	return out, nil
+}
+
+// outboxFlush sends the waiting items in order. It stops at the first
+// network failure (the rest waits for the next try); a 2xx removes an
+// item, 409 conflict drops it with a warning, other refusals (409 closed
+// first) keep it marked with the error. It returns the warnings.
+func outboxFlush(token string) (warnings []string, err error) {
+	if !outboxMu.TryLock() {
+		return nil, nil
+	}
+	defer outboxMu.Unlock()
+	items, err := outboxList(token)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		if it.Error != "" {
+			continue
+		}
+		fd := newFormData()
+		fd.Call("append", "kind", it.Kind)
+		fd.Call("append", "text", it.v.Get("text").String())
+		fd.Call("append", "clientAt", it.v.Get("clientAt").String())
+		fs := it.v.Get("files")
+		for i := 0; i < fs.Length(); i++ {
+			f := fs.Index(i)
+			fd.Call("append", "files", f.Get("blob"), f.Get("name").String())
+		}
+		err := fetchAPI("PUT", "/api/board/"+it.AID+"/handins/"+it.ID, fd, bearer(token), nil)
+		if err == nil {
+			if err := idbDelete(storeOut, it.Seq); err != nil {
+				return warnings, err
+			}
+			continue
+		}
+		he, refused := isRefusal(err)
+		if !refused || he.status >= 500 {
+			return warnings, err // try again later, in order
+		}
+		if he.status == 409 && he.code == "conflict" {
+			warnings = append(warnings, "conflict")
+			if err := idbDelete(storeOut, it.Seq); err != nil {
+				return warnings, err
+			}
+			continue
+		}
+		code := he.code
+		if code == "" {
+			code = he.Error()
+		}
+		it.v.Set("error", code)
+		if err := idbPut(storeOut, it.v, nil); err != nil {
+			return warnings, err
+		}
+	}
+	return warnings, nil
+}
+
+// outboxDrop removes one item (one the server refused for good).
+func outboxDrop(seq int) error { return idbDelete(storeOut, seq) }
