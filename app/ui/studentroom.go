@@ -416,13 +416,27 @@ func (s *StudentRoom) peerStateChanged(ctx app.Context, peer *live.Peer, state s
 			})
 		})
 	case "failed":
+		// A failed connection can still be restarted (new candidates, same
+		// keys); only if that does not bring it back is a new one built.
 		client.Do(func() {
-			if s.peer == peer && s.teacherUp {
-				s.connectPeer(ctx)
+			if s.peer != peer || !s.teacherUp {
+				return
 			}
+			s.restartICE()
+			time.AfterFunc(rebuildAfter, func() {
+				client.Do(func() {
+					if s.peer == peer && !peer.Healthy() && s.teacherUp {
+						s.connectPeer(ctx)
+					}
+				})
+			})
 		})
 	}
 }
+
+// rebuildAfter is how long an ICE restart of a failed connection may take
+// before the student builds a new connection instead.
+const rebuildAfter = 20 * time.Second
 
 // iceRestartAfter is how long a connection may stay disconnected (a
 // moment without packets is normal on a weak line) before ICE restarts.
@@ -437,9 +451,9 @@ func (s *StudentRoom) recoverPeer(ctx app.Context, fresh bool) {
 	case fresh || s.peer == nil:
 		s.connectPeer(ctx)
 	case s.peer.Healthy():
-	case s.peer.State() == "disconnected":
+	case s.peer.State() == "disconnected" || s.peer.State() == "failed":
 		s.restartICE()
-	default:
+	default: // closed
 		s.connectPeer(ctx)
 	}
 }

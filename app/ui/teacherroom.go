@@ -354,11 +354,23 @@ func (t *TeacherRoom) signal(ctx app.Context, sig protocol.Signal) {
 				})
 			},
 			func(state string) {
-				if state == "failed" || state == "closed" {
+				switch state {
+				case "closed":
 					client.Do(func() {
 						if t.peers[from] == peer {
 							t.hangUp(ctx, from)
 						}
+					})
+				case "failed":
+					// The student may still restart ICE on this connection
+					// (it does when its signaling is back); hang up only if
+					// the connection stays failed and nothing replaced it.
+					time.AfterFunc(hangUpAfter, func() {
+						client.Do(func() {
+							if t.peers[from] == peer && peer.State() == "failed" {
+								t.hangUp(ctx, from)
+							}
+						})
 					})
 				}
 			},
@@ -387,8 +399,8 @@ func (t *TeacherRoom) signal(ctx app.Context, sig protocol.Signal) {
 }
 
 // hangUpAfter is how long a student's media is kept after its signaling
-// went away.
-const hangUpAfter = 15 * time.Second
+// went away, or after its connection failed (time for an ICE restart).
+const hangUpAfter = 30 * time.Second
 
 // hangUp closes the connection to a student and removes its picture.
 func (t *TeacherRoom) hangUp(ctx app.Context, id string) {
