@@ -10,74 +10,8 @@ import (
 	"ersatzraum/app/i18n"
 )
 
-// The board's data as the server sends it (docs/protocol.md, "Board"),
-// and what the teacher's and the student's board pages share.
-
-type boardFile struct {
-	Hash string `json:"hash"`
-	Name string `json:"name"`
-	Type string `json:"type"`
-	Size int64  `json:"size"`
-}
-
-type boardCounts struct {
-	HandedIn int `json:"handedIn"`
-	Late     int `json:"late"`
-	Done     int `json:"done"`
-	Missing  int `json:"missing"`
-	Open     int `json:"open"`
-}
-
-type boardHandIn struct {
-	ID         string      `json:"id"`
-	Kind       string      `json:"kind"`
-	Text       string      `json:"text"`
-	ReceivedAt time.Time   `json:"receivedAt"`
-	ClientAt   time.Time   `json:"clientAt,omitzero"`
-	Late       bool        `json:"late"`
-	Files      []boardFile `json:"files"`
-}
-
-type boardAssignment struct {
-	ID           string        `json:"id"`
-	Title        string        `json:"title"`
-	Body         string        `json:"body"`
-	Due          time.Time     `json:"due,omitzero"`
-	GraceMinutes int           `json:"graceMinutes"`
-	Closes       time.Time     `json:"closes,omitzero"`
-	Archived     bool          `json:"archived"`
-	Files        []boardFile   `json:"files"`
-	Counts       *boardCounts  `json:"counts,omitempty"`
-	State        string        `json:"state,omitempty"`
-	HandIns      []boardHandIn `json:"handIns,omitempty"`
-}
-
-type teacherBoard struct {
-	ClassID     string            `json:"classId"`
-	Students    int               `json:"students"`
-	Assignments []boardAssignment `json:"assignments"`
-}
-
-type studentBoardData struct {
-	ClassName string `json:"className"`
-	Student   struct {
-		Name string `json:"name"`
-	} `json:"student"`
-	Assignments []boardAssignment `json:"assignments"`
-}
-
-type handInsView struct {
-	Assignment boardAssignment `json:"assignment"`
-	Students   []struct {
-		Student struct {
-			ID   string `json:"id"`
-			Name string `json:"name"`
-		} `json:"student"`
-		State      string        `json:"state"`
-		ReceivedAt time.Time     `json:"receivedAt,omitzero"`
-		HandIns    []boardHandIn `json:"handIns"`
-	} `json:"students"`
-}
+// What the teacher's and the student's board pages share; the board's
+// data types are in app/protocol (api.go).
 
 // stateText names an assignment's state for a student.
 func stateText(l i18n.Lang, state string) string {

@@ -9,6 +9,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"ersatzraum/app/i18n"
+	"ersatzraum/app/protocol"
 )
 
 // dueLayout is the value format of input type=datetime-local.
@@ -23,7 +24,7 @@ type BoardEditor struct {
 	Lang    i18n.Lang
 
 	loadedFor  string
-	board      teacherBoard
+	board      protocol.TeacherBoard
 	editing    string // the assignment being edited, "" for a new one
 	title      string
 	body       string
@@ -33,7 +34,7 @@ type BoardEditor struct {
 	err        string
 	info       string
 	handinsFor string
-	handins    handInsView
+	handins    protocol.HandInsView
 }
 
 // OnMount loads the board.
@@ -59,7 +60,7 @@ func (b *BoardEditor) load(ctx app.Context) {
 func (b *BoardEditor) refresh(ctx app.Context) {
 	path := b.base()
 	ctx.Async(func() {
-		var tb teacherBoard
+		var tb protocol.TeacherBoard
 		err := apiCall("GET", path, nil, &tb)
 		ctx.Dispatch(func(app.Context) {
 			if err != nil {
@@ -90,7 +91,7 @@ func (b *BoardEditor) Render() app.UI {
 func (b *BoardEditor) renderItem(i int) app.UI {
 	l := b.Lang
 	a := b.board.Assignments[i]
-	c := boardCounts{}
+	c := protocol.BoardCounts{}
 	if a.Counts != nil {
 		c = *a.Counts
 	}
@@ -132,7 +133,7 @@ func (b *BoardEditor) renderItem(i int) app.UI {
 	)
 }
 
-func (b *BoardEditor) renderHandIns(a boardAssignment) app.UI {
+func (b *BoardEditor) renderHandIns(a protocol.BoardAssignment) app.UI {
 	l := b.Lang
 	v := b.handins
 	return app.Div().ID("handins").Class("handins").Body(
@@ -196,13 +197,13 @@ func (b *BoardEditor) renderForm() app.UI {
 			app.Button().ID("board-save").Type("submit").Class("button").Text(i18n.T(l, "board.save")),
 			app.If(b.editing != "", func() app.UI {
 				return app.Button().Type("button").Class("button secondary").Text(i18n.T(l, "board.cancel")).
-					OnClick(func(ctx app.Context, e app.Event) { b.edit(boardAssignment{}) })
+					OnClick(func(ctx app.Context, e app.Event) { b.edit(protocol.BoardAssignment{}) })
 			}),
 		),
 	))
 }
 
-func (b *BoardEditor) edit(a boardAssignment) {
+func (b *BoardEditor) edit(a protocol.BoardAssignment) {
 	b.editing, b.title, b.body, b.due, b.grace = a.ID, a.Title, a.Body, "", ""
 	if !a.Due.IsZero() {
 		b.due = a.Due.Local().Format(dueLayout)
@@ -248,7 +249,7 @@ func (b *BoardEditor) save(ctx app.Context, e app.Event) {
 	b.busy, b.err, b.info = true, "", ""
 	base := b.base()
 	ctx.Async(func() {
-		var a boardAssignment
+		var a protocol.BoardAssignment
 		err := apiCall(method, path, req, &a)
 		for _, f := range files {
 			if err != nil {
@@ -263,7 +264,7 @@ func (b *BoardEditor) save(ctx app.Context, e app.Event) {
 				return
 			}
 			b.info = i18n.T(b.Lang, "board.saved")
-			b.edit(boardAssignment{})
+			b.edit(protocol.BoardAssignment{})
 			if input := app.Window().GetElementByID("board-file"); input.Truthy() {
 				input.Set("value", "")
 			}
@@ -313,7 +314,7 @@ func (b *BoardEditor) showHandIns(ctx app.Context, aid string) {
 	}
 	path := fmt.Sprintf("%s/%s/handins", b.base(), aid)
 	ctx.Async(func() {
-		var v handInsView
+		var v protocol.HandInsView
 		err := apiCall("GET", path, nil, &v)
 		ctx.Dispatch(func(app.Context) {
 			if err != nil {

@@ -6,14 +6,8 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"ersatzraum/app/i18n"
+	"ersatzraum/app/protocol"
 )
-
-// ClassSummary mirrors one line of GET /api/classes.
-type ClassSummary struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	Students int    `json:"students"`
-}
 
 // ClassList is the teacher's list of classes on the start page: start a
 // lesson of a class in one click, manage it, or create a new one.
@@ -21,7 +15,7 @@ type ClassList struct {
 	app.Compo
 	Lang i18n.Lang
 
-	classes []ClassSummary
+	classes []protocol.ClassSummary
 	loaded  bool
 	newName string
 	err     string
@@ -31,7 +25,7 @@ type ClassList struct {
 // OnMount loads the classes.
 func (c *ClassList) OnMount(ctx app.Context) {
 	ctx.Async(func() {
-		var list []ClassSummary
+		var list []protocol.ClassSummary
 		err := apiCall("GET", "/api/classes", nil, &list)
 		ctx.Dispatch(func(app.Context) {
 			c.loaded = true
@@ -88,7 +82,7 @@ func (c *ClassList) create(ctx app.Context, e app.Event) {
 	}
 	c.busy = true
 	ctx.Async(func() {
-		var created ClassDetail
+		var created protocol.ClassDetail
 		err := apiCall("POST", "/api/classes", map[string]string{"name": name}, &created)
 		ctx.Dispatch(func(ctx app.Context) {
 			c.busy = false
@@ -119,8 +113,8 @@ func (c *ClassList) start(ctx app.Context, classID string) {
 }
 
 // startClassLesson asks the server for a lesson of a class.
-func startClassLesson(classID string) (CreatedLesson, error) {
-	var created CreatedLesson
+func startClassLesson(classID string) (protocol.CreatedLesson, error) {
+	var created protocol.CreatedLesson
 	err := apiCall("POST", "/api/lessons", map[string]string{"classId": classID}, &created)
 	return created, err
 }

@@ -7,21 +7,8 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"ersatzraum/app/i18n"
+	"ersatzraum/app/protocol"
 )
-
-// ClassDetail mirrors the server's view of one class for its teacher.
-type ClassDetail struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	Code     string `json:"code"`
-	JoinURL  string `json:"joinUrl"`
-	Students []struct {
-		ID   string `json:"id"`
-		Name string `json:"name"`
-		Link string `json:"link"`
-	} `json:"students"`
-	LateAfterMinutes int `json:"lateAfterMinutes"`
-}
 
 // ClassPage is where a teacher manages a class: its long-lived code and
 // link, the class list with each student's personal link, the print sheet.
@@ -31,7 +18,7 @@ type ClassPage struct {
 	lang    i18n.Lang
 	mounted bool
 	id      string
-	class   ClassDetail
+	class   protocol.ClassDetail
 	names   string
 	err     string
 	info    string
@@ -51,7 +38,7 @@ func (p *ClassPage) OnMount(ctx app.Context) {
 func (p *ClassPage) call(ctx app.Context, method, sub string, body any, done string) {
 	p.busy, p.err, p.info = true, "", ""
 	ctx.Async(func() {
-		var c ClassDetail
+		var c protocol.ClassDetail
 		err := apiCall(method, "/api/classes/"+p.id+sub, body, &c)
 		ctx.Dispatch(func(app.Context) {
 			p.busy, p.confirm = false, ""

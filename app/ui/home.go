@@ -6,6 +6,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"ersatzraum/app/i18n"
+	"ersatzraum/app/protocol"
 )
 
 // Home is the start page. The two things people come for are the first
@@ -22,14 +23,6 @@ type Home struct {
 	title    string
 	startErr string
 	busy     bool
-}
-
-// CreatedLesson mirrors the server's answer to POST /api/lessons.
-type CreatedLesson struct {
-	ID      string `json:"id"`
-	Title   string `json:"title"`
-	Code    string `json:"code"`
-	JoinURL string `json:"joinUrl"`
 }
 
 // OnMount asks the server who is signed in.
@@ -155,7 +148,7 @@ func (h *Home) start(ctx app.Context, e app.Event) {
 	}
 	h.busy, h.startErr = true, ""
 	ctx.Async(func() {
-		var created CreatedLesson
+		var created protocol.CreatedLesson
 		err := apiCall("POST", "/api/lessons", map[string]string{"title": title}, &created)
 		ctx.Dispatch(func(ctx app.Context) {
 			h.busy = false
@@ -171,12 +164,12 @@ func (h *Home) start(ctx app.Context, e app.Event) {
 
 // rememberLesson keeps the join code and link on this device: the server
 // stores only the code's hash and cannot show it again after a restart.
-func rememberLesson(ctx app.Context, l CreatedLesson) {
+func rememberLesson(ctx app.Context, l protocol.CreatedLesson) {
 	ctx.LocalStorage().Set("ersatzraum.lesson."+l.ID, l)
 }
 
-func recalledLesson(ctx app.Context, id string) CreatedLesson {
-	var l CreatedLesson
+func recalledLesson(ctx app.Context, id string) protocol.CreatedLesson {
+	var l protocol.CreatedLesson
 	ctx.LocalStorage().Get("ersatzraum.lesson."+id, &l)
 	return l
 }

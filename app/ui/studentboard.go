@@ -7,12 +7,13 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"ersatzraum/app/i18n"
+	"ersatzraum/app/protocol"
 )
 
 // cachedBoard is the last board a student saw, kept for offline use.
 type cachedBoard struct {
-	Board     studentBoardData `json:"board"`
-	FetchedAt time.Time        `json:"fetchedAt"`
+	Board     protocol.StudentBoard `json:"board"`
+	FetchedAt time.Time             `json:"fetchedAt"`
 }
 
 // StudentBoard is a student's view of the class board, reached by the
@@ -25,7 +26,7 @@ type StudentBoard struct {
 	lang      i18n.Lang
 	mounted   bool
 	token     string
-	board     studentBoardData
+	board     protocol.StudentBoard
 	fetchedAt time.Time
 	loaded    bool
 	offline   bool
@@ -109,7 +110,7 @@ func (s *StudentBoard) sync(ctx app.Context) {
 	ctx.Async(func() {
 		warnings, _ := outboxFlush(token)
 		items, _ := outboxList(token)
-		var b studentBoardData
+		var b protocol.StudentBoard
 		err := fetchAPI("GET", "/api/board", nil, bearer(token), &b)
 		cached := map[string]bool{}
 		list := b.Assignments
@@ -212,7 +213,7 @@ func (s *StudentBoard) failedText(it outboxItem) string {
 	return i18n.T(l, "board.refused", title, errorText(l, it.Error))
 }
 
-func (s *StudentBoard) renderAssignment(a boardAssignment) app.UI {
+func (s *StudentBoard) renderAssignment(a protocol.BoardAssignment) app.UI {
 	l := s.lang
 	pending := 0
 	for _, it := range s.outbox {
@@ -335,7 +336,7 @@ func (s *StudentBoard) drop(ctx app.Context, seq int) {
 
 // openFile shows an attachment: from IndexedDB if it was opened before,
 // else downloaded (with the personal link) and kept there.
-func (s *StudentBoard) openFile(ctx app.Context, f boardFile) {
+func (s *StudentBoard) openFile(ctx app.Context, f protocol.BoardFile) {
 	token := s.token
 	win := app.Window().Call("open", "", "_blank")
 	ctx.Async(func() {

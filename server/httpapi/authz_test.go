@@ -30,8 +30,8 @@ var callers = []string{anonymous, studentHere, studentThere, owner, otherTeacher
 type authzWorld struct {
 	e                      *env
 	cookies                map[string]*http.Cookie // by caller; students have none
-	classA, classB         ClassDetail
-	lessonA, lessonB       CreatedLesson
+	classA, classB         protocol.ClassDetail
+	lessonA, lessonB       protocol.CreatedLesson
 	leaToken, idaToken     string // personal links of Lea (7b) and Ida (9a)
 	teacherAWS, teacherBWS *websocket.Conn
 	eve                    *websocket.Conn // waits in Alice's lobby

@@ -61,96 +61,10 @@ const (
 	errUnavailable       = "unavailable"
 )
 
-// BoardFile describes a stored file.
-type BoardFile struct {
-	Hash string `json:"hash"`
-	Name string `json:"name"`
-	Type string `json:"type"`
-	Size int64  `json:"size"`
-}
-
-// BoardCounts are the states of an assignment over the class list.
-type BoardCounts struct {
-	HandedIn int `json:"handedIn"`
-	Late     int `json:"late"`
-	Done     int `json:"done"`
-	Missing  int `json:"missing"`
-	Open     int `json:"open"`
-}
-
-// BoardHandIn is one hand-in (or "done" mark).
-type BoardHandIn struct {
-	ID         string      `json:"id"`
-	Kind       string      `json:"kind"`
-	Text       string      `json:"text"`
-	ReceivedAt time.Time   `json:"receivedAt"`
-	ClientAt   time.Time   `json:"clientAt,omitzero"`
-	Late       bool        `json:"late"`
-	Files      []BoardFile `json:"files"`
-}
-
-// BoardAssignment is an assignment as teachers (with Counts) and
-// students (with State and HandIns) see it.
-type BoardAssignment struct {
-	ID           string      `json:"id"`
-	Title        string      `json:"title"`
-	Body         string      `json:"body"`
-	Due          time.Time   `json:"due,omitzero"`
-	GraceMinutes int         `json:"graceMinutes"`
-	Closes       time.Time   `json:"closes,omitzero"`
-	Position     int         `json:"position"`
-	Archived     bool        `json:"archived"`
-	CreatedAt    time.Time   `json:"createdAt"`
-	UpdatedAt    time.Time   `json:"updatedAt"`
-	Files        []BoardFile `json:"files"`
-	// Teacher view.
-	Counts *BoardCounts `json:"counts,omitempty"`
-	// Student view.
-	State   string        `json:"state,omitempty"`
-	HandIns []BoardHandIn `json:"handIns,omitempty"`
-}
-
-// TeacherBoard answers GET /api/classes/{id}/board.
-type TeacherBoard struct {
-	ClassID     string            `json:"classId"`
-	ClassName   string            `json:"className"`
-	Students    int               `json:"students"`
-	Assignments []BoardAssignment `json:"assignments"`
-}
-
-// StudentBoard answers GET /api/board.
-type StudentBoard struct {
-	ClassID     string            `json:"classId"`
-	ClassName   string            `json:"className"`
-	Student     BoardStudent      `json:"student"`
-	UpdatedAt   time.Time         `json:"updatedAt,omitzero"`
-	Assignments []BoardAssignment `json:"assignments"`
-}
-
-// BoardStudent names a student on the class list.
-type BoardStudent struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-}
-
-// StudentHandIns is one student's line in GET …/handins.
-type StudentHandIns struct {
-	Student    BoardStudent  `json:"student"`
-	State      string        `json:"state"`
-	ReceivedAt time.Time     `json:"receivedAt,omitzero"` // the latest hand-in
-	HandIns    []BoardHandIn `json:"handIns"`
-}
-
-// HandInsView answers GET /api/classes/{id}/board/{aid}/handins.
-type HandInsView struct {
-	Assignment BoardAssignment  `json:"assignment"`
-	Students   []StudentHandIns `json:"students"`
-}
-
 // HandInReceipt answers PUT /api/board/{aid}/handins/{hid}.
 type HandInReceipt struct {
-	HandIn BoardHandIn `json:"handIn"`
-	State  string      `json:"state"` // the assignment's state for the student now
+	HandIn protocol.BoardHandIn `json:"handIn"`
+	State  string               `json:"state"` // the assignment's state for the student now
 }
 
 // AssignmentRequest is the body of POST …/board and PUT …/board/{aid}.
@@ -262,28 +176,28 @@ func (s *Server) withStudent(h func(http.ResponseWriter, *http.Request, storage.
 	}
 }
 
-func boardFiles(fs []board.File) []BoardFile {
-	out := make([]BoardFile, 0, len(fs))
+func boardFiles(fs []board.File) []protocol.BoardFile {
+	out := make([]protocol.BoardFile, 0, len(fs))
 	for _, f := range fs {
-		out = append(out, BoardFile(f))
+		out = append(out, protocol.BoardFile(f))
 	}
 	return out
 }
 
-func assignmentView(a board.Assignment) BoardAssignment {
-	return BoardAssignment{
+func assignmentView(a board.Assignment) protocol.BoardAssignment {
+	return protocol.BoardAssignment{
 		ID: a.ID, Title: a.Title, Body: a.Body, Due: a.Due, GraceMinutes: int(a.Grace / time.Minute),
 		Closes: a.Closes(), Position: a.Position, Archived: !a.Archived.IsZero(),
 		CreatedAt: a.Created, UpdatedAt: a.Updated, Files: boardFiles(a.Files),
 	}
 }
 
-func handInView(a board.Assignment, h board.HandIn) BoardHandIn {
-	return BoardHandIn{ID: h.ID, Kind: h.Kind, Text: h.Text, ReceivedAt: h.Created, ClientAt: h.ClientAt,
+func handInView(a board.Assignment, h board.HandIn) protocol.BoardHandIn {
+	return protocol.BoardHandIn{ID: h.ID, Kind: h.Kind, Text: h.Text, ReceivedAt: h.Created, ClientAt: h.ClientAt,
 		Late: h.Kind == board.KindHandIn && a.Late(h.Created), Files: boardFiles(h.Files)}
 }
 
-func countState(c *BoardCounts, state string) {
+func countState(c *protocol.BoardCounts, state string) {
 	switch state {
 	case board.StateHandedIn:
 		c.HandedIn++
@@ -317,25 +231,25 @@ func (s *Server) teacherBoard(w http.ResponseWriter, r *http.Request, c storage.
 	writeJSON(w, http.StatusOK, tb)
 }
 
-func (s *Server) loadTeacherBoard(ctx context.Context, c storage.Class, bs BoardStore) (TeacherBoard, error) {
+func (s *Server) loadTeacherBoard(ctx context.Context, c storage.Class, bs BoardStore) (protocol.TeacherBoard, error) {
 	as, err := bs.ClassAssignments(ctx, c.ID)
 	if err != nil {
-		return TeacherBoard{}, err
+		return protocol.TeacherBoard{}, err
 	}
 	roster, err := bs.Roster(ctx, c.ID)
 	if err != nil {
-		return TeacherBoard{}, err
+		return protocol.TeacherBoard{}, err
 	}
 	hs, err := bs.ClassHandIns(ctx, c.ID)
 	if err != nil {
-		return TeacherBoard{}, err
+		return protocol.TeacherBoard{}, err
 	}
 	groups := byStudent(hs)
 	now := time.Now()
-	tb := TeacherBoard{ClassID: c.ID, ClassName: c.Name, Students: len(roster), Assignments: []BoardAssignment{}}
+	tb := protocol.TeacherBoard{ClassID: c.ID, ClassName: c.Name, Students: len(roster), Assignments: []protocol.BoardAssignment{}}
 	for _, a := range as {
 		v := assignmentView(a)
-		v.Counts = &BoardCounts{}
+		v.Counts = &protocol.BoardCounts{}
 		for _, st := range roster {
 			countState(v.Counts, board.State(a, groups[[2]string{a.ID, st.ID}], now))
 		}
@@ -633,11 +547,11 @@ func (s *Server) handInsView(w http.ResponseWriter, r *http.Request, c storage.C
 		return
 	}
 	now := time.Now()
-	v := HandInsView{Assignment: assignmentView(a), Students: []StudentHandIns{}}
-	v.Assignment.Counts = &BoardCounts{}
+	v := protocol.HandInsView{Assignment: assignmentView(a), Students: []protocol.StudentHandIns{}}
+	v.Assignment.Counts = &protocol.BoardCounts{}
 	for _, st := range roster {
 		hs := groups[st.ID]
-		line := StudentHandIns{Student: BoardStudent{ID: st.ID, Name: st.Name}, State: board.State(a, hs, now), HandIns: []BoardHandIn{}}
+		line := protocol.StudentHandIns{Student: protocol.BoardStudent{ID: st.ID, Name: st.Name}, State: board.State(a, hs, now), HandIns: []protocol.BoardHandIn{}}
 		countState(v.Assignment.Counts, line.State)
 		for _, h := range hs {
 			line.HandIns = append(line.HandIns, handInView(a, h))
@@ -780,7 +694,7 @@ func (s *Server) studentBoard(w http.ResponseWriter, r *http.Request, st storage
 	}
 	groups := byStudent(hs)
 	now := time.Now()
-	sb := StudentBoard{ClassID: c.ID, ClassName: c.Name, Student: BoardStudent{ID: st.ID, Name: st.Name}, Assignments: []BoardAssignment{}}
+	sb := protocol.StudentBoard{ClassID: c.ID, ClassName: c.Name, Student: protocol.BoardStudent{ID: st.ID, Name: st.Name}, Assignments: []protocol.BoardAssignment{}}
 	for _, a := range as {
 		if !a.Archived.IsZero() {
 			continue
@@ -788,7 +702,7 @@ func (s *Server) studentBoard(w http.ResponseWriter, r *http.Request, st storage
 		v := assignmentView(a)
 		mine := groups[[2]string{a.ID, st.ID}]
 		v.State = board.State(a, mine, now)
-		v.HandIns = []BoardHandIn{}
+		v.HandIns = []protocol.BoardHandIn{}
 		for _, h := range mine {
 			v.HandIns = append(v.HandIns, handInView(a, h))
 			if h.Created.After(sb.UpdatedAt) {

@@ -86,7 +86,7 @@ func (e *env) doAs(method, path string, body io.Reader, contentType string, cook
 type boardClass struct {
 	e                  *env
 	alice              *http.Cookie
-	class              ClassDetail
+	class              protocol.ClassDetail
 	leaToken, maxToken string
 }
 
@@ -100,13 +100,13 @@ func newBoardClass(t *testing.T) *boardClass {
 	return bc
 }
 
-func (bc *boardClass) assignment(t *testing.T, body string) BoardAssignment {
+func (bc *boardClass) assignment(t *testing.T, body string) protocol.BoardAssignment {
 	t.Helper()
 	resp := bc.e.doAs("POST", "/api/classes/"+bc.class.ID+"/board", jsonBody(body), "application/json", bc.alice, "")
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("create assignment: %d", resp.StatusCode)
 	}
-	var a BoardAssignment
+	var a protocol.BoardAssignment
 	decodeJSON(t, resp, &a)
 	return a
 }
@@ -121,13 +121,13 @@ func (bc *boardClass) handIn(t *testing.T, token, aid, hid string, fields []stri
 	return bc.e.doAs("PUT", "/api/board/"+aid+"/handins/"+hid, strings.NewReader(body), ct, nil, token)
 }
 
-func (bc *boardClass) studentBoard(t *testing.T, token string) StudentBoard {
+func (bc *boardClass) studentBoard(t *testing.T, token string) protocol.StudentBoard {
 	t.Helper()
 	resp := bc.e.doAs("GET", "/api/board", nil, "", nil, token)
 	if resp.StatusCode != 200 {
 		t.Fatalf("student board: %d", resp.StatusCode)
 	}
-	var sb StudentBoard
+	var sb protocol.StudentBoard
 	decodeJSON(t, resp, &sb)
 	return sb
 }
@@ -237,24 +237,24 @@ func TestBoardTeacherAndStudents(t *testing.T) {
 	expectAPIError(t, bc.handIn(t, bc.maxToken, a1.ID, "short", []string{"kind", "done"}), http.StatusBadRequest, protocol.ErrBadPayload)
 
 	// The teacher's board: counts over the class list.
-	var tb TeacherBoard
+	var tb protocol.TeacherBoard
 	decodeJSON(t, e.doAs("GET", "/api/classes/"+cid+"/board", nil, "", bc.alice, ""), &tb)
 	if len(tb.Assignments) != 3 || tb.Students != 2 {
 		t.Fatalf("teacher board: %+v", tb)
 	}
 	c1, c2, c3 := *tb.Assignments[0].Counts, *tb.Assignments[1].Counts, *tb.Assignments[2].Counts
-	if c1 != (BoardCounts{HandedIn: 1, Done: 1}) || c2 != (BoardCounts{Late: 1, Open: 1}) || c3 != (BoardCounts{Missing: 2}) {
+	if c1 != (protocol.BoardCounts{HandedIn: 1, Done: 1}) || c2 != (protocol.BoardCounts{Late: 1, Open: 1}) || c3 != (protocol.BoardCounts{Missing: 2}) {
 		t.Fatalf("counts %+v %+v %+v", c1, c2, c3)
 	}
 
 	// Editing keeps the hand-ins.
 	resp = e.doAs("PUT", "/api/classes/"+cid+"/board/"+a1.ID, jsonBody(`{"title":"Bruchrechnung (neu)","body":"Seite 13"}`), "application/json", bc.alice, "")
-	var edited BoardAssignment
+	var edited protocol.BoardAssignment
 	decodeJSON(t, resp, &edited)
 	if resp.StatusCode != 200 || edited.Title != "Bruchrechnung (neu)" || !edited.Due.IsZero() || len(edited.Files) != 1 {
 		t.Fatalf("edit: %d %+v", resp.StatusCode, edited)
 	}
-	var view HandInsView
+	var view protocol.HandInsView
 	decodeJSON(t, e.doAs("GET", "/api/classes/"+cid+"/board/"+a1.ID+"/handins", nil, "", bc.alice, ""), &view)
 	if len(view.Students) != 2 || view.Students[0].Student.Name != "Lea" || view.Students[0].State != "handed-in" ||
 		len(view.Students[0].HandIns) != 1 || view.Students[1].State != "done" || view.Students[0].HandIns[0].Text != "Meine Lösung:\n1/2 + 1/4 = 3/4" {
@@ -291,7 +291,7 @@ func TestBoardTeacherAndStudents(t *testing.T) {
 
 	// Reorder, archive: the student's board follows; the archived
 	// assignment's worksheet is no longer served to students.
-	var reordered TeacherBoard
+	var reordered protocol.TeacherBoard
 	decodeJSON(t, e.doAs("POST", "/api/classes/"+cid+"/board/order", jsonBody(`{"ids":["`+a3.ID+`","`+a1.ID+`"]}`), "application/json", bc.alice, ""), &reordered)
 	if reordered.Assignments[0].ID != a3.ID || reordered.Assignments[1].ID != a1.ID || reordered.Assignments[2].ID != a2.ID {
 		t.Fatalf("order: %+v", reordered.Assignments)
@@ -310,7 +310,7 @@ func TestBoardTeacherAndStudents(t *testing.T) {
 	} else {
 		r2.Body.Close()
 	}
-	var archived BoardAssignment
+	var archived protocol.BoardAssignment
 	decodeJSON(t, e.doAs("POST", "/api/classes/"+cid+"/board/"+a1.ID+"/archive", jsonBody(`{"archived":true}`), "application/json", bc.alice, ""), &archived)
 	if !archived.Archived {
 		t.Fatal("not archived")
@@ -322,7 +322,7 @@ func TestBoardTeacherAndStudents(t *testing.T) {
 	expectAPIError(t, e.doAs("GET", "/api/board/files/"+sheet, nil, "", nil, bc.leaToken), http.StatusNotFound, errUnknownFile)
 	expectAPIError(t, bc.handIn(t, bc.leaToken, a1.ID, "lea-new-000001", []string{"kind", "done"}), http.StatusNotFound, errUnknownAssignment)
 	// Detaching a file.
-	var detached BoardAssignment
+	var detached protocol.BoardAssignment
 	decodeJSON(t, e.doAs("DELETE", "/api/classes/"+cid+"/board/"+a1.ID+"/files/"+sheet, nil, "", bc.alice, ""), &detached)
 	if len(detached.Files) != 0 {
 		t.Fatalf("detach: %+v", detached)
@@ -354,7 +354,7 @@ func TestBoardFileLimitsAndTypes(t *testing.T) {
 	if n := storedFiles(t, bc.e.files.Dir()); n != 0 {
 		t.Fatalf("%d files stored by refused uploads", n)
 	}
-	var sa BoardAssignment
+	var sa protocol.BoardAssignment
 	resp := bc.attach(t, a.ID, "genau.pdf", big[:10<<20])
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("10 MiB exactly: %d", resp.StatusCode)
@@ -377,7 +377,7 @@ func TestBoardFileLimitsAndTypes(t *testing.T) {
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("text file: %d %s", resp.StatusCode, readAll(t, resp))
 	}
-	var view HandInsView
+	var view protocol.HandInsView
 	decodeJSON(t, bc.e.doAs("GET", "/api/classes/"+bc.class.ID+"/board/"+a.ID+"/handins", nil, "", bc.alice, ""), &view)
 	if n := len(view.Students[0].HandIns); n != 1 {
 		t.Fatalf("refused hand-ins were stored: %d", n)
@@ -409,7 +409,7 @@ func newAuthzBoard(t *testing.T, w *authzWorld) authzBoard {
 	t.Helper()
 	e, alice := w.e, w.cookies[owner]
 	var ab authzBoard
-	var a BoardAssignment
+	var a protocol.BoardAssignment
 	decodeJSON(t, e.doAs("POST", "/api/classes/"+w.classA.ID+"/board", jsonBody(`{"title":"Aufgabe"}`), "", alice, ""), &a)
 	ab.aid = a.ID
 	ab.upload, _ = multipartBody(t, authzBoundary, nil, upload{"file", "blatt.pdf", testPDF})

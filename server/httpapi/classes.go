@@ -39,31 +39,6 @@ type ClassHost interface {
 	RemoveClass(id string)
 }
 
-// ClassSummary is one line of GET /api/classes.
-type ClassSummary struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	Students int    `json:"students"`
-}
-
-// ClassDetail describes one class to its teacher.
-type ClassDetail struct {
-	ID       string         `json:"id"`
-	Name     string         `json:"name"`
-	Code     string         `json:"code"`
-	JoinURL  string         `json:"joinUrl"`
-	Students []RosterDetail `json:"students"`
-	// LateAfterMinutes: a first join later than this counts as late.
-	LateAfterMinutes int `json:"lateAfterMinutes"`
-}
-
-// RosterDetail is a student on the class list with the personal link.
-type RosterDetail struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-	Link string `json:"link"`
-}
-
 func (s *Server) registerClassRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/classes", s.listClasses)
 	mux.HandleFunc("POST /api/classes", s.createClass)
@@ -115,14 +90,14 @@ func (s *Server) listClasses(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, "list classes", err)
 		return
 	}
-	out := make([]ClassSummary, 0, len(classes))
+	out := make([]protocol.ClassSummary, 0, len(classes))
 	for _, c := range classes {
 		roster, err := s.Classes.Roster(r.Context(), c.ID)
 		if err != nil {
 			s.internal(w, "list classes", err)
 			return
 		}
-		out = append(out, ClassSummary{ID: c.ID, Name: c.Name, Students: len(roster)})
+		out = append(out, protocol.ClassSummary{ID: c.ID, Name: c.Name, Students: len(roster)})
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -309,23 +284,23 @@ func (s *Server) respondClass(w http.ResponseWriter, r *http.Request, c storage.
 	writeJSON(w, status, detail)
 }
 
-func (s *Server) classDetail(ctx context.Context, c storage.Class, base string) (ClassDetail, signaling.Class, error) {
+func (s *Server) classDetail(ctx context.Context, c storage.Class, base string) (protocol.ClassDetail, signaling.Class, error) {
 	code, err := s.Sealer.Open(c.CodeEnc)
 	if err != nil {
-		return ClassDetail{}, signaling.Class{}, err
+		return protocol.ClassDetail{}, signaling.Class{}, err
 	}
 	roster, err := s.Classes.Roster(ctx, c.ID)
 	if err != nil {
-		return ClassDetail{}, signaling.Class{}, err
+		return protocol.ClassDetail{}, signaling.Class{}, err
 	}
-	d := ClassDetail{ID: c.ID, Name: c.Name, Code: code, JoinURL: base + "/join/" + code, Students: []RosterDetail{}, LateAfterMinutes: c.LateAfterMinutes}
+	d := protocol.ClassDetail{ID: c.ID, Name: c.Name, Code: code, JoinURL: base + "/join/" + code, Students: []protocol.RosterDetail{}, LateAfterMinutes: c.LateAfterMinutes}
 	hc := HubClass(c, roster)
 	for _, st := range roster {
 		token, err := s.Sealer.Open(st.TokenEnc)
 		if err != nil {
-			return ClassDetail{}, signaling.Class{}, err
+			return protocol.ClassDetail{}, signaling.Class{}, err
 		}
-		d.Students = append(d.Students, RosterDetail{ID: st.ID, Name: st.Name, Link: base + "/s/" + token})
+		d.Students = append(d.Students, protocol.RosterDetail{ID: st.ID, Name: st.Name, Link: base + "/s/" + token})
 	}
 	return d, hc, nil
 }

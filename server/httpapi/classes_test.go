@@ -11,10 +11,10 @@ import (
 
 func jsonBody(s string) io.Reader { return strings.NewReader(s) }
 
-func (e *env) class(cookie *http.Cookie, method, path, body string) (*http.Response, ClassDetail) {
+func (e *env) class(cookie *http.Cookie, method, path, body string) (*http.Response, protocol.ClassDetail) {
 	e.t.Helper()
 	resp := e.do(method, path, jsonBody(body), cookie)
-	var d ClassDetail
+	var d protocol.ClassDetail
 	if resp.StatusCode < 300 && resp.StatusCode != http.StatusNoContent {
 		decodeJSON(e.t, resp, &d)
 	}
@@ -73,7 +73,7 @@ func TestClassLifecycle(t *testing.T) {
 		expectAPIError(t, e.do("GET", path, nil, bob), http.StatusNotFound, "unknown-class")
 		expectAPIError(t, e.do("GET", path, nil, nil), http.StatusUnauthorized, protocol.ErrUnauthorized)
 	}
-	var list []ClassSummary
+	var list []protocol.ClassSummary
 	decodeJSON(t, e.do("GET", "/api/classes", nil, bob), &list)
 	if len(list) != 0 {
 		t.Fatalf("Bob sees %+v", list)
@@ -145,7 +145,7 @@ func TestClassLessonJoins(t *testing.T) {
 		t.Fatalf("before the lesson: %+v", perr)
 	}
 
-	var created CreatedLesson
+	var created protocol.CreatedLesson
 	resp := e.do("POST", "/api/lessons", jsonBody(`{"classId":"`+c.ID+`"}`), alice)
 	decodeJSON(t, resp, &created)
 	if created.Title != "7b Mathe" {

@@ -7,6 +7,7 @@ import (
 
 	qrcode "github.com/skip2/go-qrcode"
 
+	"ersatzraum/app/protocol"
 	"ersatzraum/server/storage"
 )
 
@@ -49,7 +50,7 @@ func (s *Server) printClass(w http.ResponseWriter, r *http.Request, c storage.Cl
 		return
 	}
 	data := struct {
-		ClassDetail
+		protocol.ClassDetail
 		Cards []printCard
 	}{ClassDetail: detail}
 	for _, st := range detail.Students {

@@ -215,7 +215,7 @@ func TestAttachmentName(t *testing.T) {
 type recordsFixture struct {
 	e             *env
 	alice, bob    *http.Cookie
-	class         ClassDetail
+	class         protocol.ClassDetail
 	first, second storage.Lesson
 	firstStart    time.Time
 	firstEnd      time.Time
@@ -231,7 +231,7 @@ func newRecordsFixture(t *testing.T) *recordsFixture {
 	_, f.class = e.class(f.alice, "POST", "/api/classes/"+f.class.ID+"/students", `{"names":["Lea Schulz","Ömer Kaya"]}`)
 
 	start := func() storage.Lesson {
-		var created CreatedLesson
+		var created protocol.CreatedLesson
 		decodeJSON(t, e.do("POST", "/api/lessons", jsonBody(`{"classId":"`+f.class.ID+`"}`), f.alice), &created)
 		l, err := e.db.Lesson(ctx, created.ID)
 		if err != nil {

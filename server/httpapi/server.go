@@ -187,14 +187,6 @@ type CreateLessonRequest struct {
 	ClassID string `json:"classId,omitempty"`
 }
 
-// CreatedLesson answers POST /api/lessons.
-type CreatedLesson struct {
-	ID      string `json:"id"`
-	Title   string `json:"title"`
-	Code    string `json:"code"`
-	JoinURL string `json:"joinUrl"`
-}
-
 func (s *Server) createLesson(w http.ResponseWriter, r *http.Request) {
 	t, err := s.Accounts.TeacherFromRequest(r)
 	if err != nil {
@@ -242,7 +234,7 @@ func (s *Server) createLesson(w http.ResponseWriter, r *http.Request) {
 	// Students whose name is not on the class list (and everyone in an
 	// ad-hoc lesson) wait in the lobby until the teacher admits them.
 	s.Host.AddLesson(signaling.Lesson{ID: l.ID, TeacherID: t.ID, Title: title, CodeHash: l.CodeHash, Code: code, ClassID: req.ClassID, Lobby: true, Start: l.CreatedAt}, nil)
-	writeJSON(w, http.StatusCreated, CreatedLesson{
+	writeJSON(w, http.StatusCreated, protocol.CreatedLesson{
 		ID:      l.ID,
 		Title:   title,
 		Code:    code,

@@ -334,7 +334,7 @@ func TestCreateLesson(t *testing.T) {
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("create: %d", resp.StatusCode)
 	}
-	var created CreatedLesson
+	var created protocol.CreatedLesson
 	decodeJSON(t, resp, &created)
 	if created.ID == "" || created.Title != "Mathe 7b" {
 		t.Fatalf("created = %+v", created)
@@ -378,7 +378,7 @@ func TestCreateLesson(t *testing.T) {
 
 	// Two lessons never share a code.
 	resp = createLesson(t, e, cookie, `{"title":"Mathe 7c"}`)
-	var second CreatedLesson
+	var second protocol.CreatedLesson
 	decodeJSON(t, resp, &second)
 	if second.ID == created.ID || second.Code == created.Code {
 		t.Fatalf("second lesson = %+v, first %+v", second, created)
@@ -431,7 +431,7 @@ func TestAttendance(t *testing.T) {
 	alice, bob := e.login(tokenA), e.login(tokenB)
 
 	resp := createLesson(t, e, alice, `{"title":"Mathe"}`)
-	var created CreatedLesson
+	var created protocol.CreatedLesson
 	decodeJSON(t, resp, &created)
 	path := "/api/lessons/" + created.ID + "/attendance"
 
