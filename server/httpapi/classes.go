@@ -188,7 +188,7 @@ func (s *Server) addStudents(w http.ResponseWriter, r *http.Request, c storage.C
 	}
 	seen := make(map[string]bool, len(existing))
 	for _, st := range existing {
-		seen[nameKey(st.Name)] = true
+		seen[lesson.NameKey(st.Name)] = true
 	}
 	var add []storage.RosterStudent
 	for _, raw := range names {
@@ -200,13 +200,13 @@ func (s *Server) addStudents(w http.ResponseWriter, r *http.Request, c storage.C
 			writeError(w, http.StatusBadRequest, protocol.ErrBadName, "not a valid name: "+quoteShort(raw))
 			return
 		}
-		if seen[nameKey(name)] {
+		if seen[lesson.NameKey(name)] {
 			// The name identifies the student when joining with the class
 			// code, so it must be unique in the class.
 			writeError(w, http.StatusBadRequest, "duplicate-name", name+" is already on the list; add a letter to tell them apart")
 			return
 		}
-		seen[nameKey(name)] = true
+		seen[lesson.NameKey(name)] = true
 		token := lesson.NewToken()
 		add = append(add, storage.RosterStudent{
 			ID: lesson.NewID(), ClassID: c.ID, Name: name,
@@ -322,10 +322,6 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 		return false
 	}
 	return true
-}
-
-func nameKey(name string) string {
-	return strings.ToLower(strings.Join(strings.Fields(name), " "))
 }
 
 func quoteShort(s string) string {

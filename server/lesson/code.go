@@ -69,3 +69,9 @@ func HashCode(normalized string) []byte {
 func NewID() string {
 	return strings.ToLower(rand.Text())
 }
+
+// NameKey is how a name on a class list is compared with what a student
+// types: case and extra spaces do not count.
+func NameKey(name string) string {
+	return strings.ToLower(strings.Join(strings.Fields(name), " "))
+}

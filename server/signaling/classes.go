@@ -2,8 +2,9 @@ package signaling
 
 import (
 	"encoding/hex"
-	"strings"
 	"time"
+
+	"ersatzraum/server/lesson"
 )
 
 // Class is what the hub needs to let a class's students in: its code, and
@@ -43,7 +44,7 @@ func (h *Hub) SetClass(c Class) {
 	info := &classInfo{Class: c, byName: make(map[string]*RosterStudent, len(c.Roster))}
 	for i := range info.Roster {
 		st := &info.Roster[i]
-		info.byName[nameKey(st.Name)] = st
+		info.byName[lesson.NameKey(st.Name)] = st
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -100,11 +101,6 @@ func (h *Hub) liveRoomOfClass(classID string) *room {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	return h.classLive[classID]
-}
-
-// nameKey compares names as a teacher would: case and spacing do not count.
-func nameKey(name string) string {
-	return strings.ToLower(strings.Join(strings.Fields(name), " "))
 }
 
 // lateAfter is the late rule of a lesson: its class's setting, or the

@@ -13,43 +13,32 @@ import (
 
 // mark sets a student's roll-call status (teacher only).
 func (s *Session) mark(m protocol.Mark) {
-	if !s.isTeacher() {
-		return
-	}
-	if !protocol.ValidStatus(m.Status) {
-		s.sendError(protocol.ErrBadPayload, "status must be present, late, absent or excused")
-		return
-	}
-	r := s.room
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if s.replaced() {
-		return
-	}
-	st, ok := r.students[m.ID]
-	if !ok {
-		s.sendError(protocol.ErrUnknownPeer, "no participant "+quote(m.ID)+" in this lesson")
-		return
-	}
-	if st.line.Status != m.Status {
-		st.line.Status = m.Status
-		s.hub.rec.Record(st.line)
-		s.hub.rec.RecordEvent(roster.Event{LessonID: r.lesson.ID, ParticipantID: m.ID, Kind: roster.EventStatus, Status: m.Status, At: s.hub.now()})
-	}
-	r.notifyTeacher(st)
+	s.asTeacher(func(r *room) {
+		if !protocol.ValidStatus(m.Status) {
+			s.sendError(protocol.ErrBadPayload, "status must be present, late, absent or excused")
+			return
+		}
+		st, ok := r.students[m.ID]
+		if !ok {
+			s.sendError(protocol.ErrUnknownPeer, "no participant "+quote(m.ID)+" in this lesson")
+			return
+		}
+		if st.line.Status != m.Status {
+			st.line.Status = m.Status
+			s.hub.rec.Record(st.line)
+			s.hub.rec.RecordEvent(roster.Event{LessonID: r.lesson.ID, ParticipantID: m.ID, Kind: roster.EventStatus, Status: m.Status, At: s.hub.now()})
+		}
+		r.notifyTeacher(st)
+	})
 }
 
 // direct carries out call, mute and remove (teacher only).
 func (s *Session) direct(kind, id string) {
-	if !s.isTeacher() {
-		return
-	}
-	r := s.room
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if s.replaced() {
-		return
-	}
+	s.asTeacher(func(r *room) { s.directIn(r, kind, id) })
+}
+
+// directIn carries it out with the room locked.
+func (s *Session) directIn(r *room, kind, id string) {
 	st, ok := r.students[id]
 	if !ok && !(kind == protocol.TypeCall && id == "") {
 		s.sendError(protocol.ErrUnknownPeer, "no participant "+quote(id)+" in this lesson")
@@ -94,6 +83,30 @@ func (s *Session) direct(kind, id string) {
 		s.hub.rec.Record(st.line)
 		r.notifyTeacher(st)
 	}
+}
+
+// hand raises or lowers the sending student's hand; raising again keeps
+// the place in the queue.
+func (s *Session) hand(h protocol.Hand) {
+	s.studentUpdate(func(st *student) {
+		switch {
+		case !h.Raised:
+			st.hand = time.Time{}
+		case st.hand.IsZero():
+			st.hand = s.hub.now()
+		}
+	})
+}
+
+// media records what the sending student's page sends and wants.
+func (s *Session) media(m protocol.Media) {
+	s.studentUpdate(func(st *student) {
+		changed := st.line.Camera != m.Camera
+		st.line.Camera, st.mic, st.audioOnly = m.Camera, m.Mic, m.AudioOnly
+		if changed {
+			s.hub.rec.Record(st.line)
+		}
+	})
 }
 
 // studentUpdate changes the sending student's state and tells the teacher.

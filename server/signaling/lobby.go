@@ -52,71 +52,67 @@ func (r *room) removeWaiter(id string) *waiter {
 
 // admit lets waiting students in (teacher only).
 func (s *Session) admit(a protocol.Admission) {
-	if !s.isTeacher() {
-		return
-	}
-	r := s.room
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if s.replaced() {
-		return
-	}
-	for _, id := range a.IDs {
-		w := r.removeWaiter(id)
-		if w == nil {
-			continue // already gone or admitted: admitting twice is harmless
+	s.asTeacher(func(r *room) {
+		for _, id := range a.IDs {
+			w := r.removeWaiter(id)
+			if w == nil {
+				continue // already gone or admitted: admitting twice is harmless
+			}
+			st := r.students[w.id] // a class-list student the teacher had sent out
+			if st == nil {
+				st = &student{line: roster.Line{
+					LessonID:      r.lesson.ID,
+					ParticipantID: w.id,
+					Name:          w.name,
+				}}
+			}
+			st.line.Camera = w.camera
+			w.conn.waitingID = ""
+			w.conn.enter(r, st, true)
 		}
-		st := r.students[w.id] // a class-list student the teacher had sent out
-		if st == nil {
-			st = &student{line: roster.Line{
-				LessonID:      r.lesson.ID,
-				ParticipantID: w.id,
-				Name:          w.name,
-			}}
-		}
-		st.line.Camera = w.camera
-		w.conn.waitingID = ""
-		w.conn.enter(r, st, true)
-	}
-	r.notifyLobby()
+		r.notifyLobby()
+	})
 }
 
 // reject sends waiting students away (teacher only).
 func (s *Session) reject(a protocol.Admission) {
-	if !s.isTeacher() {
-		return
-	}
-	r := s.room
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if s.replaced() {
-		return
-	}
-	for _, id := range a.IDs {
-		if w := r.removeWaiter(id); w != nil {
-			w.conn.waitingID = ""
-			w.conn.fail(CloseRejected, protocol.ErrRejected, "the teacher did not let you in")
+	s.asTeacher(func(r *room) {
+		for _, id := range a.IDs {
+			if w := r.removeWaiter(id); w != nil {
+				w.conn.waitingID = ""
+				w.conn.fail(CloseRejected, protocol.ErrRejected, "the teacher did not let you in")
+			}
 		}
-	}
-	r.notifyLobby()
+		r.notifyLobby()
+	})
 }
 
 // lock stops or allows new joins (teacher only). Students who are in, and
 // students resuming after a dropped connection, are not affected.
 func (s *Session) lock(l protocol.LockState) {
+	s.asTeacher(func(r *room) {
+		if r.locked != l.Locked {
+			r.locked = l.Locked
+			s.hub.rec.RecordLock(r.lesson.ID, r.locked)
+		}
+		s.send(protocol.MustEncode(protocol.TypeLessonState, protocol.LockState{Locked: r.locked}))
+	})
+}
+
+// asTeacher runs do with the room locked, for the lesson's current
+// teacher only: anyone else gets forbidden, a window the teacher replaced
+// gets nothing.
+func (s *Session) asTeacher(do func(r *room)) {
 	if !s.isTeacher() {
 		return
 	}
 	r := s.room
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if s.replaced() || r.locked == l.Locked {
-		s.send(protocol.MustEncode(protocol.TypeLessonState, protocol.LockState{Locked: r.locked}))
+	if s.replaced() {
 		return
 	}
-	r.locked = l.Locked
-	s.hub.rec.RecordLock(r.lesson.ID, r.locked)
-	s.send(protocol.MustEncode(protocol.TypeLessonState, protocol.LockState{Locked: r.locked}))
+	do(r)
 }
 
 func (s *Session) isTeacher() bool {

@@ -115,78 +115,39 @@ func (s *Session) Receive(raw []byte) {
 		}
 		s.hello(h)
 	case protocol.TypeSignal:
-		var sig protocol.Signal
-		if perr := protocol.DecodeData(env, &sig); perr != nil {
-			s.sendError(perr.Code, perr.Message)
-			return
-		}
-		s.signal(sig)
+		decoded(s, env, s.signal)
 	case protocol.TypeEnd:
 		s.end()
-	case protocol.TypeAdmit, protocol.TypeReject:
-		var a protocol.Admission
-		if perr := protocol.DecodeData(env, &a); perr != nil {
-			s.sendError(perr.Code, perr.Message)
-			return
-		}
-		if env.Type == protocol.TypeAdmit {
-			s.admit(a)
-		} else {
-			s.reject(a)
-		}
+	case protocol.TypeAdmit:
+		decoded(s, env, s.admit)
+	case protocol.TypeReject:
+		decoded(s, env, s.reject)
 	case protocol.TypeLock:
-		var l protocol.LockState
-		if perr := protocol.DecodeData(env, &l); perr != nil {
-			s.sendError(perr.Code, perr.Message)
-			return
-		}
-		s.lock(l)
+		decoded(s, env, s.lock)
 	case protocol.TypeMark:
-		var m protocol.Mark
-		if perr := protocol.DecodeData(env, &m); perr != nil {
-			s.sendError(perr.Code, perr.Message)
-			return
-		}
-		s.mark(m)
+		decoded(s, env, s.mark)
 	case protocol.TypeCall, protocol.TypeMute, protocol.TypeRemove:
-		var tg protocol.Target
-		if perr := protocol.DecodeData(env, &tg); perr != nil {
-			s.sendError(perr.Code, perr.Message)
-			return
-		}
-		s.direct(env.Type, tg.ID)
+		decoded(s, env, func(tg protocol.Target) { s.direct(env.Type, tg.ID) })
 	case protocol.TypeHand:
-		var hd protocol.Hand
-		if perr := protocol.DecodeData(env, &hd); perr != nil {
-			s.sendError(perr.Code, perr.Message)
-			return
-		}
-		s.studentUpdate(func(st *student) {
-			switch {
-			case !hd.Raised:
-				st.hand = time.Time{}
-			case st.hand.IsZero():
-				st.hand = s.hub.now()
-			}
-		})
+		decoded(s, env, s.hand)
 	case protocol.TypeMedia:
-		var m protocol.Media
-		if perr := protocol.DecodeData(env, &m); perr != nil {
-			s.sendError(perr.Code, perr.Message)
-			return
-		}
-		s.studentUpdate(func(st *student) {
-			changed := st.line.Camera != m.Camera
-			st.line.Camera, st.mic, st.audioOnly = m.Camera, m.Mic, m.AudioOnly
-			if changed {
-				s.hub.rec.Record(st.line)
-			}
-		})
+		decoded(s, env, s.media)
 	default:
 		// Unknown types are refused but not fatal, so that a newer client
 		// can talk to an older server.
 		s.sendError(protocol.ErrUnknownType, "unknown message type "+quote(env.Type))
 	}
+}
+
+// decoded hands a message's payload to do, or refuses a payload that does
+// not fit its type (the connection stays open).
+func decoded[T any](s *Session, env protocol.Envelope, do func(T)) {
+	var v T
+	if perr := protocol.DecodeData(env, &v); perr != nil {
+		s.sendError(perr.Code, perr.Message)
+		return
+	}
+	do(v)
 }
 
 func quote(s string) string {
@@ -305,7 +266,7 @@ func (s *Session) helloStudent(h protocol.Hello) {
 		}
 		// A name on the class list counts as that student.
 		if c := s.hub.classInfo(r.lesson.ClassID); c != nil {
-			known = c.byName[nameKey(name)]
+			known = c.byName[lesson.NameKey(name)]
 			if known != nil {
 				name = known.Name
 			}
