@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"ersatzraum/server/codes"
 	"ersatzraum/server/httpapi"
-	"ersatzraum/server/lesson"
 	"ersatzraum/server/roster"
 	"ersatzraum/server/signaling"
 	"ersatzraum/server/storage"
@@ -60,9 +60,9 @@ func restoreHub(ctx context.Context, db *storage.DB, hub *signaling.Hub) error {
 // openSealer loads the key that seals class codes and personal links in
 // the database (DATA/code-key, created on first start). Back it up with
 // the database: without it, teachers cannot see their codes again.
-func openSealer(dataDir string) (*lesson.Sealer, error) {
+func openSealer(dataDir string) (*codes.Sealer, error) {
 	path := filepath.Join(dataDir, "code-key")
-	s, err := lesson.LoadOrCreateSealer(path)
+	s, err := codes.LoadOrCreateSealer(path)
 	if err != nil {
 		return nil, fmt.Errorf("code key %s: %w", path, err)
 	}

@@ -31,8 +31,8 @@ import (
 	"ersatzraum/app/protocol"
 	"ersatzraum/server/accounts"
 	"ersatzraum/server/admission"
+	"ersatzraum/server/codes"
 	"ersatzraum/server/datadir"
-	"ersatzraum/server/lesson"
 	"ersatzraum/server/storage"
 )
 
@@ -428,10 +428,10 @@ func TestShutdownKeepsQueuedRollCall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code := lesson.NewCode()
+	code := codes.NewCode()
 	db.CreateTeacher(ctx, storage.Teacher{ID: "t1", Name: "Frau Weber", CreatedAt: time.Now()})
 	db.PutSession(ctx, accounts.HashToken("tok"), "t1", time.Now().Add(time.Hour))
-	if err := db.CreateLesson(ctx, storage.Lesson{ID: "l1", TeacherID: "t1", Title: "7b Mathe", CodeHash: lesson.HashCode(lesson.NormalizeCode(code)), CreatedAt: time.Now()}); err != nil {
+	if err := db.CreateLesson(ctx, storage.Lesson{ID: "l1", TeacherID: "t1", Title: "7b Mathe", CodeHash: codes.HashCode(codes.NormalizeCode(code)), CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

@@ -17,8 +17,8 @@ import (
 
 	"ersatzraum/app/protocol"
 	"ersatzraum/server/board"
+	"ersatzraum/server/codes"
 	"ersatzraum/server/files"
-	"ersatzraum/server/lesson"
 	"ersatzraum/server/storage"
 )
 
@@ -160,7 +160,7 @@ func (s *Server) withStudent(h func(http.ResponseWriter, *http.Request, storage.
 			writeError(w, http.StatusTooManyRequests, protocol.ErrRateLimited, "too many wrong links from your address; try again in a minute")
 			return
 		}
-		st, err := bs.RosterStudentByTokenHash(r.Context(), lesson.HashToken(strings.ToLower(token)))
+		st, err := bs.RosterStudentByTokenHash(r.Context(), codes.HashToken(strings.ToLower(token)))
 		if errors.Is(err, storage.ErrNotFound) {
 			if s.Guard != nil {
 				s.Guard.GuessFailed(addr)
@@ -307,7 +307,7 @@ func (s *Server) createAssignment(w http.ResponseWriter, r *http.Request, c stor
 	}
 	now := time.Now()
 	a, err := bs.CreateAssignment(r.Context(), board.Assignment{
-		ID: lesson.NewID(), ClassID: c.ID, Title: e.Title, Body: e.Body, Due: e.Due,
+		ID: codes.NewID(), ClassID: c.ID, Title: e.Title, Body: e.Body, Due: e.Due,
 		Grace: time.Duration(e.GraceMinutes) * time.Minute, Created: now, Updated: now,
 	})
 	if err != nil {

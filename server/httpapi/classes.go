@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"ersatzraum/app/protocol"
-	"ersatzraum/server/lesson"
+	"ersatzraum/server/codes"
 	"ersatzraum/server/signaling"
 	"ersatzraum/server/storage"
 )
@@ -119,12 +119,12 @@ func (s *Server) createClass(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, protocol.ErrBadName, "a class name needs 1 to 80 printable characters")
 		return
 	}
-	code := lesson.NewCode()
+	code := codes.NewCode()
 	c := storage.Class{
-		ID:        lesson.NewID(),
+		ID:        codes.NewID(),
 		TeacherID: t.ID,
 		Name:      name,
-		CodeHash:  lesson.HashCode(lesson.NormalizeCode(code)),
+		CodeHash:  codes.HashCode(codes.NormalizeCode(code)),
 		CodeEnc:   s.Sealer.Seal(code),
 		CreatedAt: time.Now(),
 	}
@@ -149,8 +149,8 @@ func (s *Server) deleteClass(w http.ResponseWriter, r *http.Request, c storage.C
 }
 
 func (s *Server) renewClassCode(w http.ResponseWriter, r *http.Request, c storage.Class) {
-	code := lesson.NewCode()
-	c.CodeHash, c.CodeEnc = lesson.HashCode(lesson.NormalizeCode(code)), s.Sealer.Seal(code)
+	code := codes.NewCode()
+	c.CodeHash, c.CodeEnc = codes.HashCode(codes.NormalizeCode(code)), s.Sealer.Seal(code)
 	if err := s.Classes.RenewClassCode(r.Context(), c.ID, c.CodeHash, c.CodeEnc); err != nil {
 		s.internal(w, "renew class code", err)
 		return
@@ -188,7 +188,7 @@ func (s *Server) addStudents(w http.ResponseWriter, r *http.Request, c storage.C
 	}
 	seen := make(map[string]bool, len(existing))
 	for _, st := range existing {
-		seen[lesson.NameKey(st.Name)] = true
+		seen[codes.NameKey(st.Name)] = true
 	}
 	var add []storage.RosterStudent
 	for _, raw := range names {
@@ -200,17 +200,17 @@ func (s *Server) addStudents(w http.ResponseWriter, r *http.Request, c storage.C
 			writeError(w, http.StatusBadRequest, protocol.ErrBadName, "not a valid name: "+quoteShort(raw))
 			return
 		}
-		if seen[lesson.NameKey(name)] {
+		if seen[codes.NameKey(name)] {
 			// The name identifies the student when joining with the class
 			// code, so it must be unique in the class.
 			writeError(w, http.StatusBadRequest, "duplicate-name", name+" is already on the list; add a letter to tell them apart")
 			return
 		}
-		seen[lesson.NameKey(name)] = true
-		token := lesson.NewToken()
+		seen[codes.NameKey(name)] = true
+		token := codes.NewToken()
 		add = append(add, storage.RosterStudent{
-			ID: lesson.NewID(), ClassID: c.ID, Name: name,
-			TokenHash: lesson.HashToken(token), TokenEnc: s.Sealer.Seal(token), CreatedAt: time.Now(),
+			ID: codes.NewID(), ClassID: c.ID, Name: name,
+			TokenHash: codes.HashToken(token), TokenEnc: s.Sealer.Seal(token), CreatedAt: time.Now(),
 		})
 	}
 	if len(existing)+len(add) > MaxRoster {
@@ -238,8 +238,8 @@ func (s *Server) removeStudent(w http.ResponseWriter, r *http.Request, c storage
 }
 
 func (s *Server) renewStudentLink(w http.ResponseWriter, r *http.Request, c storage.Class) {
-	token := lesson.NewToken()
-	err := s.Classes.RenewRosterToken(r.Context(), c.ID, r.PathValue("sid"), lesson.HashToken(token), s.Sealer.Seal(token))
+	token := codes.NewToken()
+	err := s.Classes.RenewRosterToken(r.Context(), c.ID, r.PathValue("sid"), codes.HashToken(token), s.Sealer.Seal(token))
 	if errors.Is(err, storage.ErrNotFound) {
 		writeError(w, http.StatusNotFound, "unknown-student", "no such student in this class")
 		return

@@ -18,8 +18,8 @@ import (
 
 	"ersatzraum/app/protocol"
 	"ersatzraum/server/accounts"
+	"ersatzraum/server/codes"
 	"ersatzraum/server/files"
-	"ersatzraum/server/lesson"
 	"ersatzraum/server/roster"
 	"ersatzraum/server/signaling"
 	"ersatzraum/server/storage"
@@ -59,7 +59,7 @@ type Server struct {
 	// Classes, ClassHost and Sealer serve the class lists (classes.go).
 	Classes   ClassStore
 	ClassHost ClassHost
-	Sealer    *lesson.Sealer
+	Sealer    *codes.Sealer
 	// Files holds the assignment board's files (board.go); nil: the board
 	// answers 503.
 	Files *files.Store
@@ -214,12 +214,12 @@ func (s *Server) createLesson(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, protocol.ErrBadName, "a title needs 1 to 80 printable characters")
 		return
 	}
-	code := lesson.NewCode()
+	code := codes.NewCode()
 	l := storage.Lesson{
-		ID:        lesson.NewID(),
+		ID:        codes.NewID(),
 		TeacherID: t.ID,
 		Title:     title,
-		CodeHash:  lesson.HashCode(lesson.NormalizeCode(code)),
+		CodeHash:  codes.HashCode(codes.NormalizeCode(code)),
 		CreatedAt: time.Now(),
 	}
 	err = s.Lessons.CreateLesson(r.Context(), l)

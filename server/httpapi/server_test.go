@@ -25,8 +25,8 @@ import (
 	"ersatzraum/app/protocol"
 	"ersatzraum/server/accounts"
 	"ersatzraum/server/admission"
+	"ersatzraum/server/codes"
 	"ersatzraum/server/files"
-	"ersatzraum/server/lesson"
 	"ersatzraum/server/roster"
 	"ersatzraum/server/signaling"
 	"ersatzraum/server/storage"
@@ -127,7 +127,7 @@ func newEnv(t *testing.T) *env {
 	s.Classes, s.ClassHost = db, hub
 	s.Guard = admission.NewGate(admission.DefaultLimits)
 	s.Files = files.New(t.TempDir())
-	if s.Sealer, err = lesson.NewSealer(make([]byte, 32)); err != nil {
+	if s.Sealer, err = codes.NewSealer(make([]byte, 32)); err != nil {
 		t.Fatal(err)
 	}
 	e := &env{t: t, db: db, accounts: accts, writer: writer, hub: hub, assets: assets, handler: s.Handler(), files: s.Files}
@@ -295,7 +295,7 @@ func createLesson(t *testing.T, e *env, cookie *http.Cookie, body string) *http.
 	return e.do("POST", "/api/lessons", strings.NewReader(body), cookie)
 }
 
-var codePattern = regexp.MustCompile(`^[` + lesson.CodeAlphabet + `]{4}-[` + lesson.CodeAlphabet + `]{4}$`)
+var codePattern = regexp.MustCompile(`^[` + codes.CodeAlphabet + `]{4}-[` + codes.CodeAlphabet + `]{4}$`)
 
 func TestCreateLesson(t *testing.T) {
 	e := newEnv(t)
@@ -352,7 +352,7 @@ func TestCreateLesson(t *testing.T) {
 		t.Fatal(err)
 	}
 	if stored.TeacherID != tch.ID || stored.Title != "Mathe 7b" ||
-		!bytes.Equal(stored.CodeHash, lesson.HashCode(lesson.NormalizeCode(created.Code))) || !stored.EndedAt.IsZero() {
+		!bytes.Equal(stored.CodeHash, codes.HashCode(codes.NormalizeCode(created.Code))) || !stored.EndedAt.IsZero() {
 		t.Fatalf("stored lesson = %+v", stored)
 	}
 	if e.hub.LessonCount() != 1 {

@@ -4,7 +4,7 @@ import (
 	"encoding/hex"
 	"time"
 
-	"ersatzraum/server/lesson"
+	"ersatzraum/server/codes"
 )
 
 // Class is what the hub needs to let a class's students in: its code, and
@@ -44,7 +44,7 @@ func (h *Hub) SetClass(c Class) {
 	info := &classInfo{Class: c, byName: make(map[string]*RosterStudent, len(c.Roster))}
 	for i := range info.Roster {
 		st := &info.Roster[i]
-		info.byName[lesson.NameKey(st.Name)] = st
+		info.byName[codes.NameKey(st.Name)] = st
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"ersatzraum/app/protocol"
-	"ersatzraum/server/lesson"
+	"ersatzraum/server/codes"
 	"ersatzraum/server/roster"
 )
 
@@ -16,17 +16,17 @@ func rollCallHub(t *testing.T) *testHub {
 	h := newTestHub(t)
 	h.SetClass(Class{
 		ID: "class-7b", TeacherID: "t-alice", Name: "7b Mathe",
-		CodeHash:  lesson.HashCode(lesson.NormalizeCode(classCode)),
+		CodeHash:  codes.HashCode(codes.NormalizeCode(classCode)),
 		LateAfter: 5 * time.Minute,
 		Roster: []RosterStudent{
-			{ID: "lea", Name: "Lea", TokenHash: lesson.HashToken("lea-token")},
-			{ID: "oemer", Name: "Ömer", TokenHash: lesson.HashToken("oemer-token")},
-			{ID: "ida", Name: "Ida", TokenHash: lesson.HashToken("ida-token")},
+			{ID: "lea", Name: "Lea", TokenHash: codes.HashToken("lea-token")},
+			{ID: "oemer", Name: "Ömer", TokenHash: codes.HashToken("oemer-token")},
+			{ID: "ida", Name: "Ida", TokenHash: codes.HashToken("ida-token")},
 		},
 	})
 	h.AddLesson(Lesson{
 		ID: "lesson-a", TeacherID: "t-alice", Title: "7b Mathe",
-		CodeHash: lesson.HashCode(lesson.NormalizeCode(codeA)),
+		CodeHash: codes.HashCode(codes.NormalizeCode(codeA)),
 		ClassID:  "class-7b", Lobby: true, Start: h.clock.now(),
 	}, nil)
 	return h

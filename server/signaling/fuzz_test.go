@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"ersatzraum/app/protocol"
-	"ersatzraum/server/lesson"
+	"ersatzraum/server/codes"
 )
 
 // FuzzReceive feeds arbitrary messages to a fresh connection, to a joined
@@ -36,8 +36,8 @@ func FuzzReceive(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		h := NewHub(&fakeRecorder{}, slog.New(slog.DiscardHandler))
-		h.AddLesson(Lesson{ID: "lesson-a", TeacherID: "t-alice", Title: "Mathe", CodeHash: lesson.HashCode("ABCDEFGH")}, nil)
-		h.AddLesson(Lesson{ID: "lesson-b", TeacherID: "t-bob", Title: "Deutsch", CodeHash: lesson.HashCode("JKMNPQRS")}, nil)
+		h.AddLesson(Lesson{ID: "lesson-a", TeacherID: "t-alice", Title: "Mathe", CodeHash: codes.HashCode("ABCDEFGH")}, nil)
+		h.AddLesson(Lesson{ID: "lesson-b", TeacherID: "t-bob", Title: "Deutsch", CodeHash: codes.HashCode("JKMNPQRS")}, nil)
 
 		teacherConn, otherTeacherConn := &fakeConn{}, &fakeConn{}
 		teacher := h.Connect(teacherConn, Identity{TeacherID: "t-alice"})

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"ersatzraum/app/protocol"
-	"ersatzraum/server/lesson"
+	"ersatzraum/server/codes"
 	"ersatzraum/server/roster"
 )
 
@@ -115,7 +115,7 @@ type Hub struct {
 
 	mu          sync.RWMutex
 	byID        map[string]*room
-	byCode      map[string]*room // key: hex of lesson.HashCode
+	byCode      map[string]*room // key: hex of codes.HashCode
 	classes     map[string]*classInfo
 	classByCode map[string]*classInfo    // key: hex of the class code's hash
 	personal    map[string]personalEntry // key: hex of the personal token's hash
@@ -313,4 +313,4 @@ func hashResume(token string) []byte {
 	return sum[:]
 }
 
-func newResumeToken() string { return lesson.NewID() + lesson.NewID() }
+func newResumeToken() string { return codes.NewID() + codes.NewID() }

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"ersatzraum/app/protocol"
-	"ersatzraum/server/lesson"
+	"ersatzraum/server/codes"
 	"ersatzraum/server/roster"
 )
 
@@ -164,7 +164,7 @@ func (h *testHub) addLesson(id, teacherID, title, code string) Lesson {
 		ID:        id,
 		TeacherID: teacherID,
 		Title:     title,
-		CodeHash:  lesson.HashCode(lesson.NormalizeCode(code)),
+		CodeHash:  codes.HashCode(codes.NormalizeCode(code)),
 		Code:      code,
 	}
 	h.AddLesson(l, nil)
@@ -1044,7 +1044,7 @@ func TestAddLessonRestoresRollCall(t *testing.T) {
 		},
 	}
 	// After a restart only the hash of the code is known.
-	h.AddLesson(Lesson{ID: "lesson-a", TeacherID: "t-alice", Title: "Mathe", CodeHash: lesson.HashCode(lesson.NormalizeCode(codeA))}, lines)
+	h.AddLesson(Lesson{ID: "lesson-a", TeacherID: "t-alice", Title: "Mathe", CodeHash: codes.HashCode(codes.NormalizeCode(codeA))}, lines)
 	if h.LessonCount() != 1 {
 		t.Fatalf("LessonCount = %d", h.LessonCount())
 	}

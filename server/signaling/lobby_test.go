@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"ersatzraum/app/protocol"
-	"ersatzraum/server/lesson"
+	"ersatzraum/server/codes"
 )
 
 const classCode = "MNPQ-RSTU"
@@ -16,15 +16,15 @@ func classHub(t *testing.T) *testHub {
 	h := newTestHub(t)
 	h.SetClass(Class{
 		ID: "class-7b", TeacherID: "t-alice", Name: "7b Mathe",
-		CodeHash: lesson.HashCode(lesson.NormalizeCode(classCode)),
+		CodeHash: codes.HashCode(codes.NormalizeCode(classCode)),
 		Roster: []RosterStudent{
-			{ID: "lea", Name: "Lea Schulz", TokenHash: lesson.HashToken("lea-token")},
-			{ID: "oemer", Name: "Ömer Kaya", TokenHash: lesson.HashToken("oemer-token")},
+			{ID: "lea", Name: "Lea Schulz", TokenHash: codes.HashToken("lea-token")},
+			{ID: "oemer", Name: "Ömer Kaya", TokenHash: codes.HashToken("oemer-token")},
 		},
 	})
 	h.AddLesson(Lesson{
 		ID: "lesson-a", TeacherID: "t-alice", Title: "7b Mathe",
-		CodeHash: lesson.HashCode(lesson.NormalizeCode(codeA)), Code: codeA,
+		CodeHash: codes.HashCode(codes.NormalizeCode(codeA)), Code: codeA,
 		ClassID: "class-7b", Lobby: true,
 	}, nil)
 	return h
@@ -199,8 +199,8 @@ func TestClassWithoutLessonAndRemovedLinks(t *testing.T) {
 	h := newTestHub(t)
 	h.SetClass(Class{
 		ID: "class-9a", TeacherID: "t-bob", Name: "9a Deutsch",
-		CodeHash: lesson.HashCode(lesson.NormalizeCode(classCode)),
-		Roster:   []RosterStudent{{ID: "ida", Name: "Ida", TokenHash: lesson.HashToken("ida-token")}},
+		CodeHash: codes.HashCode(codes.NormalizeCode(classCode)),
+		Roster:   []RosterStudent{{ID: "ida", Name: "Ida", TokenHash: codes.HashToken("ida-token")}},
 	})
 	for _, hello := range []protocol.Hello{{Code: classCode, Name: "Ida"}, {Personal: "ida-token"}} {
 		c := studentHello(h, t, hello)
@@ -210,7 +210,7 @@ func TestClassWithoutLessonAndRemovedLinks(t *testing.T) {
 	// A renewed code and a new roster: old code and removed link stop working.
 	h.SetClass(Class{
 		ID: "class-9a", TeacherID: "t-bob", Name: "9a Deutsch",
-		CodeHash: lesson.HashCode(lesson.NormalizeCode(codeB)),
+		CodeHash: codes.HashCode(codes.NormalizeCode(codeB)),
 	})
 	for _, hello := range []protocol.Hello{{Code: classCode, Name: "Ida"}, {Personal: "ida-token"}} {
 		c := studentHello(h, t, hello)

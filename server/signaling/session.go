@@ -6,7 +6,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"ersatzraum/app/protocol"
-	"ersatzraum/server/lesson"
+	"ersatzraum/server/codes"
 	"ersatzraum/server/roster"
 )
 
@@ -266,14 +266,14 @@ func (s *Session) helloStudent(h protocol.Hello) {
 		}
 		// A name on the class list counts as that student.
 		if c := s.hub.classInfo(r.lesson.ClassID); c != nil {
-			known = c.byName[lesson.NameKey(name)]
+			known = c.byName[codes.NameKey(name)]
 			if known != nil {
 				name = known.Name
 			}
 		}
 	}
 	if known == nil && r.lesson.Lobby {
-		s.wait(r, lesson.NewID(), name, h.Camera)
+		s.wait(r, codes.NewID(), name, h.Camera)
 		return
 	}
 	if known != nil {
@@ -283,7 +283,7 @@ func (s *Session) helloStudent(h protocol.Hello) {
 			return
 		}
 	}
-	id := lesson.NewID()
+	id := codes.NewID()
 	if known != nil {
 		id = "r-" + known.ID
 	}
@@ -306,7 +306,7 @@ func (s *Session) helloStudent(h protocol.Hello) {
 // link names. It reports false after refusing the hello.
 func (s *Session) findRoom(h protocol.Hello) (r *room, known *RosterStudent, ok bool) {
 	if h.Personal != "" {
-		p, found := s.hub.personalByHash(lesson.HashToken(h.Personal))
+		p, found := s.hub.personalByHash(codes.HashToken(h.Personal))
 		if !found {
 			s.hub.Guard.GuessFailed(s.ident.Addr)
 			s.fail(CloseUnknownLesson, protocol.ErrUnknownLesson, "this personal link is not valid (any more)")
@@ -318,13 +318,13 @@ func (s *Session) findRoom(h protocol.Hello) (r *room, known *RosterStudent, ok 
 		}
 		return r, p.student, true
 	}
-	code := lesson.NormalizeCode(h.Code)
+	code := codes.NormalizeCode(h.Code)
 	if code == "" {
 		s.hub.Guard.GuessFailed(s.ident.Addr)
 		s.fail(CloseUnknownLesson, protocol.ErrUnknownLesson, "this is not a join code")
 		return nil, nil, false
 	}
-	hash := lesson.HashCode(code)
+	hash := codes.HashCode(code)
 	if r = s.hub.roomByCode(hash); r != nil {
 		return r, nil, true
 	}

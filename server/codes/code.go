@@ -1,7 +1,9 @@
-// Package lesson owns what identifies a lesson from outside: lesson ids and
-// the short join codes that students type, read aloud or scan. Codes are
-// shown once to the teacher and stored only as hashes.
-package lesson
+// Package codes owns the strings that identify a lesson or a student from
+// outside: lesson ids, the short join codes that students type, read aloud or
+// scan, personal-link tokens, name keys, and the Sealer that keeps codes and
+// tokens readable for their teacher only. Codes and tokens are stored only as
+// hashes for lookup.
+package codes
 
 import (
 	"crypto/rand"
