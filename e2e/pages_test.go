@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"ersatzraum/app/i18n"
 )
 
 // What the tests read from the pages. Each expression is evaluated in the
@@ -139,4 +141,21 @@ func joinAdmitted(t testing.TB, teacher, student context.Context, link, name str
 	joinAsStudent(t, student, link, name, camera)
 	waitFor(t, student, name+" sees the waiting room", `document.querySelector('#join-status[data-state="lobby"]')`, 30*time.Second)
 	admit(t, teacher, name)
+}
+
+// TestPageTitles: every page names itself in the tab, in the user's
+// language (OnNav); no sign-in needed to see the titles.
+func TestPageTitles(t *testing.T) {
+	srv := startServer(t, freeAddr(t), t.TempDir())
+	b := newBrowser(t, "visitor")
+	for _, lang := range []i18n.Lang{i18n.German, i18n.English} {
+		if lang != i18n.German {
+			eval[any](t, b, `localStorage.setItem('ersatzraum.lang', JSON.stringify('`+string(lang)+`'))`)
+		}
+		for path, key := range map[string]string{"/": "title.home", "/konto": "title.account", "/class/x": "title.class", "/s/x/aufgaben": "title.board"} {
+			do(t, b, "open "+path, chromedp.Navigate(srv.URL+path))
+			want := i18n.T(lang, key)
+			waitFor(t, b, string(lang)+" title of "+path, `document.title === `+jsString(want), 30*time.Second)
+		}
+	}
 }

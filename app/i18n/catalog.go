@@ -268,6 +268,13 @@ var catalogs = map[Lang]map[string]string{
 		"error.rate-limited":             "Zu viele Nachrichten. Bitte kurz warten.",
 		"error.forbidden":                "Das darfst du hier nicht.",
 		"error.generic":                  "Es ist ein Fehler aufgetreten (%s).",
+
+		"title.home":           "Start – Ersatzraum",
+		"title.account":        "Konto – Ersatzraum",
+		"title.class":          "Klasse – Ersatzraum",
+		"title.board":          "Aufgaben – Ersatzraum",
+		"title.lesson.teacher": "Unterricht leiten – Ersatzraum",
+		"title.lesson.student": "Im Unterricht – Ersatzraum",
 	},
 	English: {
 		"app.name":                       "Ersatzraum",
@@ -536,5 +543,12 @@ var catalogs = map[Lang]map[string]string{
 		"error.rate-limited":             "Too many messages. Please wait a moment.",
 		"error.forbidden":                "You may not do that here.",
 		"error.generic":                  "Something went wrong (%s).",
+
+		"title.home":           "Home – Ersatzraum",
+		"title.account":        "Account – Ersatzraum",
+		"title.class":          "Class – Ersatzraum",
+		"title.board":          "Assignments – Ersatzraum",
+		"title.lesson.teacher": "Teaching – Ersatzraum",
+		"title.lesson.student": "In class – Ersatzraum",
 	},
 }

@@ -42,3 +42,35 @@ func TestFormats(t *testing.T) {
 		t.Errorf("T with args: %q", got)
 	}
 }
+
+// Page titles ("title.*") tell tabs and history entries apart: no two
+// pages share one, and each language has its own.
+func TestTitlesDiffer(t *testing.T) {
+	var keys []string
+	for key := range catalogs[German] {
+		if strings.HasPrefix(key, "title.") {
+			keys = append(keys, key)
+		}
+	}
+	if len(keys) < 6 {
+		t.Fatalf("only %d title keys", len(keys))
+	}
+	for _, lang := range Langs {
+		seen := map[string]string{}
+		for _, key := range keys {
+			text := T(lang, key)
+			if other, dup := seen[text]; dup {
+				t.Errorf("%s: %s and %s are both %q", lang, key, other, text)
+			}
+			seen[text] = key
+			if !strings.Contains(text, T(lang, "app.name")) || strings.Contains(text, "%") {
+				t.Errorf("%s: %s = %q should name the app and take no arguments", lang, key, text)
+			}
+		}
+	}
+	for _, key := range keys {
+		if T(German, key) == T(English, key) {
+			t.Errorf("%s is %q in German and English", key, T(German, key))
+		}
+	}
+}

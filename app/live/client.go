@@ -113,7 +113,7 @@ func (c *Client) Run() {
 }
 
 // CloseLeft is the pseudo close code reported when the user left.
-const CloseLeft = 1000
+const CloseLeft = protocol.CloseNormal
 
 func (c *Client) serve(sock *Socket, events chan Event, stop chan struct{}, tasks chan func()) (code int, reason string, opened bool) {
 	for {

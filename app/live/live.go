@@ -46,12 +46,6 @@ func Backoff(attempt int, jitter float64) time.Duration {
 }
 
 // Final reports whether a close code means "do not come back": the server
-// refused who we are or what we asked for, and trying again cannot help.
-func Final(code int) bool {
-	switch code {
-	case 1000, // the server closes normally only when the lesson is over
-		4001, 4003, 4004, 4009, 4010, 4012, 4014, 4015, 4016:
-		return true
-	}
-	return false
-}
+// refused who we are or what we asked for, and trying again cannot help
+// (protocol.FinalClose).
+func Final(code int) bool { return protocol.FinalClose(code) }

@@ -298,6 +298,70 @@ const (
 	ErrRemoved            = "removed"             // the teacher sent you out of the lesson
 )
 
+// Close codes of the WebSocket close frame. 1000–1015 are the standard
+// ones (RFC 6455); 4000–4999 are ours. FinalClose says which of them end a
+// session for good.
+const (
+	// CloseNormal: a normal close. The server closes normally only when the
+	// lesson is over (the teacher after end, reason "lesson ended").
+	CloseNormal = 1000
+	// CloseGoingAway: the server is shutting down or restarting;
+	// reconnect and resume.
+	CloseGoingAway = 1001
+	// CloseProtocolError: not our protocol at all (ErrMalformed,
+	// ErrUnsupportedVersion, a binary frame).
+	CloseProtocolError = 1002
+	// ClosePolicy: a generic rule violation; defined, not sent today.
+	ClosePolicy = 1008
+	// CloseTooLarge: a message above MaxMessageBytes (sent by the
+	// WebSocket library itself, with an empty reason).
+	CloseTooLarge = 1009
+	// CloseUnauthorized: a teacher hello without a valid session.
+	CloseUnauthorized = 4001
+	// CloseForbidden: a teacher hello for another teacher's lesson.
+	CloseForbidden = 4003
+	// CloseUnknownLesson: no such lesson or join code.
+	CloseUnknownLesson = 4004
+	// CloseRateLimited: too many messages, or too many wrong join codes
+	// from one address.
+	CloseRateLimited = 4008
+	// CloseReplaced: the same identity connected from elsewhere; sent to
+	// the older connection.
+	CloseReplaced = 4009
+	// CloseLessonEnded: the teacher ended the lesson.
+	CloseLessonEnded = 4010
+	// CloseSlowConsumer: the server's send queue for this client was full,
+	// the client does not read.
+	CloseSlowConsumer = 4011
+	// CloseBadHello: hello refused (ErrNotHello, ErrAlreadyJoined,
+	// ErrBadPayload, ErrBadName).
+	CloseBadHello = 4012
+	// CloseNotStarted: the class has no running lesson yet; try again
+	// later.
+	CloseNotStarted = 4013
+	// CloseRejected: the teacher did not admit the student from the lobby.
+	CloseRejected = 4014
+	// CloseLocked: the teacher locked the lesson.
+	CloseLocked = 4015
+	// CloseRemoved: the teacher sent the student out of the lesson.
+	CloseRemoved = 4016
+)
+
+// FinalClose reports whether a close code means "do not come back": the
+// server refused who we are or what we asked for, or the lesson is over,
+// and trying again cannot help. Every other code, and codes the browser
+// reports without a close frame (1006 after a network loss), means
+// reconnect with backoff.
+func FinalClose(code int) bool {
+	switch code {
+	case CloseNormal, CloseUnauthorized, CloseForbidden, CloseUnknownLesson,
+		CloseReplaced, CloseLessonEnded, CloseBadHello, CloseRejected,
+		CloseLocked, CloseRemoved:
+		return true
+	}
+	return false
+}
+
 // Encode builds one wire message.
 func Encode(msgType string, data any) ([]byte, error) {
 	env := Envelope{V: Version, Type: msgType}

@@ -64,3 +64,20 @@ func TestCleanName(t *testing.T) {
 		}
 	}
 }
+
+func TestFinalClose(t *testing.T) {
+	final := []int{CloseNormal, CloseUnauthorized, CloseForbidden, CloseUnknownLesson,
+		CloseReplaced, CloseLessonEnded, CloseBadHello, CloseRejected, CloseLocked, CloseRemoved}
+	again := []int{CloseGoingAway, CloseProtocolError, ClosePolicy, CloseTooLarge,
+		CloseRateLimited, CloseSlowConsumer, CloseNotStarted, 1006}
+	for _, c := range final {
+		if !FinalClose(c) {
+			t.Errorf("close %d should be final", c)
+		}
+	}
+	for _, c := range again {
+		if FinalClose(c) {
+			t.Errorf("close %d should not be final: the client reconnects", c)
+		}
+	}
+}

@@ -147,3 +147,6 @@ func (a *Account) save(ctx app.Context, e app.Event) {
 		})
 	})
 }
+
+// OnNav names the page in the browser's tab.
+func (a *Account) OnNav(ctx app.Context) { setTitle(ctx, "title.account") }

@@ -228,3 +228,6 @@ func (p *ClassPage) saveLate(ctx app.Context, e app.Event) {
 	}
 	p.call(ctx, "POST", "/settings", map[string]int{"lateAfterMinutes": minutes}, "class.late.saved")
 }
+
+// OnNav names the page in the browser's tab.
+func (p *ClassPage) OnNav(ctx app.Context) { setTitle(ctx, "title.class") }

@@ -173,3 +173,6 @@ func recalledLesson(ctx app.Context, id string) protocol.CreatedLesson {
 	ctx.LocalStorage().Get("ersatzraum.lesson."+id, &l)
 	return l
 }
+
+// OnNav names the page in the browser's tab.
+func (h *Home) OnNav(ctx app.Context) { setTitle(ctx, "title.home") }

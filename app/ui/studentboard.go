@@ -365,3 +365,6 @@ func (s *StudentBoard) openFile(ctx app.Context, f protocol.BoardFile) {
 		})
 	})
 }
+
+// OnNav names the page in the browser's tab.
+func (s *StudentBoard) OnNav(ctx app.Context) { setTitle(ctx, "title.board") }

@@ -75,7 +75,7 @@ func (s *Session) directIn(r *room, kind, id string) {
 		st.line.ResumeHash = nil // no way back but through the lobby
 		if c := st.conn; c != nil {
 			c.studentID = ""
-			c.fail(CloseRemoved, protocol.ErrRemoved, "the teacher sent you out of the lesson")
+			c.fail(protocol.CloseRemoved, protocol.ErrRemoved, "the teacher sent you out of the lesson")
 			st.conn = nil
 			st.line.LeftAt = s.hub.now()
 			s.hub.rec.RecordEvent(roster.Event{LessonID: r.lesson.ID, ParticipantID: id, Kind: roster.EventLeave, At: st.line.LeftAt})

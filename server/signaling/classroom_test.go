@@ -225,7 +225,7 @@ func TestHandsCallOnMuteAndRemove(t *testing.T) {
 	// Remove sends Lea out; her personal link leads to the lobby now.
 	teacher.send(protocol.TypeRemove, protocol.Target{ID: "r-lea"})
 	lea.expectError(protocol.ErrRemoved)
-	lea.expectClosed(CloseRemoved)
+	lea.expectClosed(protocol.CloseRemoved)
 	teacher.expect(protocol.TypeParticipant, &el)
 	if el.Online || el.Called {
 		t.Fatalf("after remove: %+v", el)

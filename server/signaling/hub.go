@@ -198,7 +198,7 @@ func (h *Hub) Shutdown() {
 		conns := r.conns()
 		r.mu.Unlock()
 		for _, c := range conns {
-			c.conn.Close(CloseGoingAway, "server restarting")
+			c.conn.Close(protocol.CloseGoingAway, "server restarting")
 		}
 	}
 }

@@ -300,11 +300,11 @@ func TestTeacherHelloRefusals(t *testing.T) {
 		errCode   string
 		closeCode int
 	}{
-		{"no session", Identity{}, "lesson-a", protocol.ErrUnauthorized, CloseUnauthorized},
-		{"no session, unknown lesson", Identity{}, "nope", protocol.ErrUnauthorized, CloseUnauthorized},
-		{"other teacher", Identity{TeacherID: "t-bob"}, "lesson-a", protocol.ErrForbidden, CloseForbidden},
-		{"unknown lesson", Identity{TeacherID: "t-alice"}, "nope", protocol.ErrUnknownLesson, CloseUnknownLesson},
-		{"empty lesson", Identity{TeacherID: "t-alice"}, "", protocol.ErrUnknownLesson, CloseUnknownLesson},
+		{"no session", Identity{}, "lesson-a", protocol.ErrUnauthorized, protocol.CloseUnauthorized},
+		{"no session, unknown lesson", Identity{}, "nope", protocol.ErrUnauthorized, protocol.CloseUnauthorized},
+		{"other teacher", Identity{TeacherID: "t-bob"}, "lesson-a", protocol.ErrForbidden, protocol.CloseForbidden},
+		{"unknown lesson", Identity{TeacherID: "t-alice"}, "nope", protocol.ErrUnknownLesson, protocol.CloseUnknownLesson},
+		{"empty lesson", Identity{TeacherID: "t-alice"}, "", protocol.ErrUnknownLesson, protocol.CloseUnknownLesson},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -387,7 +387,7 @@ func TestTeacherSecondWindowReplacesFirst(t *testing.T) {
 		t.Fatalf("roll call of the second window = %+v", w.RollCall)
 	}
 	first.expectError(protocol.ErrReplaced)
-	first.expectClosed(CloseReplaced)
+	first.expectClosed(protocol.CloseReplaced)
 	stu.expect(protocol.TypeTeacherStatus, nil)
 
 	// The old window's end must not mark the new one offline.
@@ -414,7 +414,7 @@ func TestStudentHelloCodes(t *testing.T) {
 			c.send(protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Code: code, Name: "Ada"})
 			c.expectError(protocol.ErrUnknownLesson)
 			c.expectNothing()
-			c.expectClosed(CloseUnknownLesson)
+			c.expectClosed(protocol.CloseUnknownLesson)
 			c.gone()
 		})
 	}
@@ -440,7 +440,7 @@ func TestStudentBadNames(t *testing.T) {
 			c.send(protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Code: codeA, Name: value})
 			c.expectError(protocol.ErrBadName)
 			c.expectNothing()
-			c.expectClosed(CloseBadHello)
+			c.expectClosed(protocol.CloseBadHello)
 			c.gone()
 		})
 	}
@@ -690,18 +690,18 @@ func TestProtocolErrors(t *testing.T) {
 		errCode   string
 		closeCode int
 	}{
-		{"signal before hello", `{"v":1,"type":"signal","data":{"kind":"offer","sdp":"x"}}`, protocol.ErrNotHello, CloseBadHello},
-		{"end before hello", `{"v":1,"type":"end"}`, protocol.ErrNotHello, CloseBadHello},
-		{"unknown type before hello", `{"v":1,"type":"chat"}`, protocol.ErrNotHello, CloseBadHello},
-		{"not json", `hello`, protocol.ErrMalformed, CloseProtocolError},
-		{"truncated json", `{"v":1,"type":"hello"`, protocol.ErrMalformed, CloseProtocolError},
-		{"json array", `[1,2]`, protocol.ErrMalformed, CloseProtocolError},
-		{"no type", `{"v":1}`, protocol.ErrMalformed, CloseProtocolError},
-		{"wrong version", `{"v":2,"type":"hello","data":{"role":"student","code":"ABCD-EFGH","name":"Ada"}}`, protocol.ErrUnsupportedVersion, CloseProtocolError},
-		{"no version", `{"type":"hello","data":{"role":"student","code":"ABCD-EFGH","name":"Ada"}}`, protocol.ErrUnsupportedVersion, CloseProtocolError},
-		{"hello without data", `{"v":1,"type":"hello"}`, protocol.ErrBadPayload, CloseBadHello},
-		{"hello with wrong data", `{"v":1,"type":"hello","data":{"role":7}}`, protocol.ErrBadPayload, CloseBadHello},
-		{"hello with unknown role", `{"v":1,"type":"hello","data":{"role":"admin"}}`, protocol.ErrBadPayload, CloseBadHello},
+		{"signal before hello", `{"v":1,"type":"signal","data":{"kind":"offer","sdp":"x"}}`, protocol.ErrNotHello, protocol.CloseBadHello},
+		{"end before hello", `{"v":1,"type":"end"}`, protocol.ErrNotHello, protocol.CloseBadHello},
+		{"unknown type before hello", `{"v":1,"type":"chat"}`, protocol.ErrNotHello, protocol.CloseBadHello},
+		{"not json", `hello`, protocol.ErrMalformed, protocol.CloseProtocolError},
+		{"truncated json", `{"v":1,"type":"hello"`, protocol.ErrMalformed, protocol.CloseProtocolError},
+		{"json array", `[1,2]`, protocol.ErrMalformed, protocol.CloseProtocolError},
+		{"no type", `{"v":1}`, protocol.ErrMalformed, protocol.CloseProtocolError},
+		{"wrong version", `{"v":2,"type":"hello","data":{"role":"student","code":"ABCD-EFGH","name":"Ada"}}`, protocol.ErrUnsupportedVersion, protocol.CloseProtocolError},
+		{"no version", `{"type":"hello","data":{"role":"student","code":"ABCD-EFGH","name":"Ada"}}`, protocol.ErrUnsupportedVersion, protocol.CloseProtocolError},
+		{"hello without data", `{"v":1,"type":"hello"}`, protocol.ErrBadPayload, protocol.CloseBadHello},
+		{"hello with wrong data", `{"v":1,"type":"hello","data":{"role":7}}`, protocol.ErrBadPayload, protocol.CloseBadHello},
+		{"hello with unknown role", `{"v":1,"type":"hello","data":{"role":"admin"}}`, protocol.ErrBadPayload, protocol.CloseBadHello},
 	}
 	for _, tc := range fatal {
 		t.Run(tc.name, func(t *testing.T) {
@@ -720,7 +720,7 @@ func TestProtocolErrors(t *testing.T) {
 		teacher.expect(protocol.TypeParticipant, nil)
 		c.send(protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Code: codeA, Name: "Ada2"})
 		c.expectError(protocol.ErrAlreadyJoined)
-		c.expectClosed(CloseBadHello)
+		c.expectClosed(protocol.CloseBadHello)
 		// The refused hello created nobody.
 		teacher.expectNothing()
 		c.gone()
@@ -735,7 +735,7 @@ func TestProtocolErrors(t *testing.T) {
 		t2.expect(protocol.TypeWelcome, nil)
 		t2.send(protocol.TypeHello, protocol.Hello{Role: protocol.RoleTeacher, Lesson: "lesson-a"})
 		t2.expectError(protocol.ErrAlreadyJoined)
-		t2.expectClosed(CloseBadHello)
+		t2.expectClosed(protocol.CloseBadHello)
 	})
 
 	t.Run("unknown type after hello", func(t *testing.T) {
@@ -779,7 +779,7 @@ func TestRateLimit(t *testing.T) {
 		flood.send("noop", nil)
 		sent++
 	}
-	flood.expectClosed(CloseRateLimited)
+	flood.expectClosed(protocol.CloseRateLimited)
 	if sent < messageBurst-1 {
 		t.Fatalf("closed after %d messages, the burst allows %d", sent, messageBurst)
 	}
@@ -815,7 +815,7 @@ func TestSlowConsumer(t *testing.T) {
 
 	slow.conn.setFull(true)
 	teacher.send(protocol.TypeSignal, offer(ws.Self, "v=0 slow"))
-	slow.expectClosed(CloseSlowConsumer)
+	slow.expectClosed(protocol.CloseSlowConsumer)
 	teacher.expectNothing() // the sender is not blamed
 	teacher.expectOpen()
 
@@ -845,7 +845,7 @@ func TestSlowConsumer(t *testing.T) {
 	if !w.TeacherOnline {
 		t.Error("teacher not yet reported gone")
 	}
-	teacher.expectClosed(CloseSlowConsumer)
+	teacher.expectClosed(protocol.CloseSlowConsumer)
 	teacher.gone()
 	fast.expect(protocol.TypeTeacherStatus, nil)
 }
@@ -874,7 +874,7 @@ func TestResume(t *testing.T) {
 		t.Error("teacherOnline = false on resume")
 	}
 	old.expectError(protocol.ErrReplaced)
-	old.expectClosed(CloseReplaced)
+	old.expectClosed(protocol.CloseReplaced)
 	var e protocol.Entry
 	teacher.expect(protocol.TypeParticipant, &e)
 	if e.ID != w.Self || !e.Online || !e.Camera || e.Name != "Ada" || e.JoinedAt != joined.UnixMilli() {
@@ -895,7 +895,7 @@ func TestResume(t *testing.T) {
 	if _, tw := h.joinTeacher(t, "t-alice", "lesson-a"); len(tw.RollCall) != 1 || !tw.RollCall[0].Online {
 		t.Fatalf("roll call after resume = %+v", tw.RollCall)
 	}
-	teacher.expectClosed(CloseReplaced)
+	teacher.expectClosed(protocol.CloseReplaced)
 	teacher.gone()
 	teacher, _ = h.joinTeacher(t, "t-alice", "lesson-a")
 
@@ -923,7 +923,7 @@ func TestResume(t *testing.T) {
 	other := h.connect(t, Identity{})
 	other.send(protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Code: codeB, Resume: w.Resume})
 	other.expectError(protocol.ErrBadName)
-	other.expectClosed(CloseBadHello)
+	other.expectClosed(protocol.CloseBadHello)
 	other2 := h.connect(t, Identity{})
 	other2.send(protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Code: codeB, Resume: w.Resume, Name: "Ada"})
 	var w4 protocol.Welcome
@@ -965,7 +965,7 @@ func TestEnd(t *testing.T) {
 	for _, s := range []*client{ada, bea} {
 		s.expect(protocol.TypeLessonEnded, nil)
 		s.expectNothing()
-		s.expectClosed(CloseLessonEnded)
+		s.expectClosed(protocol.CloseLessonEnded)
 	}
 	teacher.expect(protocol.TypeParticipant, nil) // Ada
 	teacher.expect(protocol.TypeParticipant, nil) // Bea
@@ -973,7 +973,7 @@ func TestEnd(t *testing.T) {
 	teacher.expect(protocol.TypeParticipant, nil) // Cem left
 	teacher.expect(protocol.TypeLessonEnded, nil)
 	teacher.expectNothing()
-	teacher.expectClosed(CloseNormal)
+	teacher.expectClosed(protocol.CloseNormal)
 
 	lines, ends := h.rec.snapshot()
 	if len(ends) != 1 || ends[0].lessonID != "lesson-a" || !ends[0].at.Equal(endedAt) {
@@ -1005,7 +1005,7 @@ func TestEnd(t *testing.T) {
 	late := h.connect(t, Identity{})
 	late.send(protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Code: codeA, Name: "Late"})
 	late.expectError(protocol.ErrUnknownLesson)
-	late.expectClosed(CloseUnknownLesson)
+	late.expectClosed(protocol.CloseUnknownLesson)
 	t2 := h.connect(t, Identity{TeacherID: "t-alice"})
 	t2.send(protocol.TypeHello, protocol.Hello{Role: protocol.RoleTeacher, Lesson: "lesson-a"})
 	t2.expectError(protocol.ErrUnknownLesson)
@@ -1020,7 +1020,7 @@ func TestEndWithoutStudents(t *testing.T) {
 	teacher, _ := h.joinTeacher(t, "t-alice", "lesson-a")
 	teacher.send(protocol.TypeEnd, nil)
 	teacher.expect(protocol.TypeLessonEnded, nil)
-	teacher.expectClosed(CloseNormal)
+	teacher.expectClosed(protocol.CloseNormal)
 	if _, ends := h.rec.snapshot(); len(ends) != 1 {
 		t.Fatalf("ends = %+v", ends)
 	}
@@ -1112,8 +1112,8 @@ func TestShutdown(t *testing.T) {
 
 	h.Shutdown()
 	for i, c := range all {
-		if closed, code, _ := c.conn.state(); !closed || code != CloseGoingAway {
-			t.Errorf("client %d: closed %v with %d, want %d", i, closed, code, CloseGoingAway)
+		if closed, code, _ := c.conn.state(); !closed || code != protocol.CloseGoingAway {
+			t.Errorf("client %d: closed %v with %d, want %d", i, closed, code, protocol.CloseGoingAway)
 		}
 	}
 	if closed, _, _ := gone.conn.state(); closed {
@@ -1185,11 +1185,11 @@ func TestReplacedConnectionIsIgnored(t *testing.T) {
 	oldTeacher.expect(protocol.TypeParticipant, nil)
 
 	teacher, _ := h.joinTeacher(t, "t-alice", "lesson-a")
-	oldTeacher.expectClosed(CloseReplaced)
+	oldTeacher.expectClosed(protocol.CloseReplaced)
 	student := h.connect(t, Identity{})
 	student.send(protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Code: codeA, Resume: w.Resume})
 	student.expect(protocol.TypeWelcome, nil)
-	oldStudent.expectClosed(CloseReplaced)
+	oldStudent.expectClosed(protocol.CloseReplaced)
 	teacher.expect(protocol.TypeParticipant, nil)
 	oldStudent.expect(protocol.TypeTeacherStatus, nil) // sent before it was replaced
 	oldStudent.expectError(protocol.ErrReplaced)
@@ -1221,5 +1221,5 @@ func TestReplacedConnectionIsIgnored(t *testing.T) {
 	}
 	teacher.send(protocol.TypeEnd, nil)
 	student.expect(protocol.TypeLessonEnded, nil)
-	student.expectClosed(CloseLessonEnded)
+	student.expectClosed(protocol.CloseLessonEnded)
 }

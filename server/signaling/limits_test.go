@@ -27,12 +27,12 @@ func TestCodeGuessingIsLimitedPerAddress(t *testing.T) {
 		c := h.connect(t, Identity{Addr: guesser})
 		c.send(protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Code: code, Name: "Eve"})
 		c.expectError(protocol.ErrUnknownLesson)
-		c.expectClosed(CloseUnknownLesson)
+		c.expectClosed(protocol.CloseUnknownLesson)
 	}
 	c := h.connect(t, Identity{Addr: guesser})
 	c.send(protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Code: codeA, Name: "Eve"})
 	c.expectError(protocol.ErrRateLimited)
-	c.expectClosed(CloseRateLimited)
+	c.expectClosed(protocol.CloseRateLimited)
 
 	other := h.connect(t, Identity{Addr: netip.MustParseAddr("198.51.100.7")})
 	other.send(protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Code: codeA, Name: "Lea"})

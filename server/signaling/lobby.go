@@ -80,7 +80,7 @@ func (s *Session) reject(a protocol.Admission) {
 		for _, id := range a.IDs {
 			if w := r.removeWaiter(id); w != nil {
 				w.conn.waitingID = ""
-				w.conn.fail(CloseRejected, protocol.ErrRejected, "the teacher did not let you in")
+				w.conn.fail(protocol.CloseRejected, protocol.ErrRejected, "the teacher did not let you in")
 			}
 		}
 		r.notifyLobby()

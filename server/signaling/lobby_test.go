@@ -65,7 +65,7 @@ func TestRosterNameAndPersonalLinkSkipTheLobby(t *testing.T) {
 	// The same roster student on a second device takes over the line.
 	again := studentHello(h, t, protocol.Hello{Personal: "oemer-token"})
 	again.expect(protocol.TypeWelcome, &w)
-	oemer.expectClosed(CloseReplaced)
+	oemer.expectClosed(protocol.CloseReplaced)
 	if w.Self != "r-oemer" {
 		t.Fatalf("second device got a new identity %q", w.Self)
 	}
@@ -125,7 +125,7 @@ func TestStrangerWaitsAndTeacherAdmitsOrRejects(t *testing.T) {
 
 	teacher.send(protocol.TypeReject, protocol.Admission{IDs: []string{malID}})
 	mal.expectError(protocol.ErrRejected)
-	mal.expectClosed(CloseRejected)
+	mal.expectClosed(protocol.CloseRejected)
 	teacher.expect(protocol.TypeLobby, &lobby)
 	if len(lobby.Waiting) != 0 {
 		t.Fatalf("lobby after reject = %+v", lobby)
@@ -178,7 +178,7 @@ func TestLockedLessonAdmitsNobodyNewButLetsStudentsResume(t *testing.T) {
 	for _, hello := range []protocol.Hello{{Personal: "oemer-token"}, {Code: classCode, Name: "Eve"}, {Code: codeA, Name: "Ömer Kaya"}} {
 		c := studentHello(h, t, hello)
 		c.expectError(protocol.ErrLocked)
-		c.expectClosed(CloseLocked)
+		c.expectClosed(protocol.CloseLocked)
 	}
 	// Lea's connection drops; she comes back with her resume token.
 	lea.gone()
@@ -205,7 +205,7 @@ func TestClassWithoutLessonAndRemovedLinks(t *testing.T) {
 	for _, hello := range []protocol.Hello{{Code: classCode, Name: "Ida"}, {Personal: "ida-token"}} {
 		c := studentHello(h, t, hello)
 		c.expectError(protocol.ErrNotStarted)
-		c.expectClosed(CloseNotStarted)
+		c.expectClosed(protocol.CloseNotStarted)
 	}
 	// A renewed code and a new roster: old code and removed link stop working.
 	h.SetClass(Class{
@@ -229,7 +229,7 @@ func TestEndSendsWaitingStudentsHome(t *testing.T) {
 	teacher.expect(protocol.TypeLobby, nil)
 	teacher.send(protocol.TypeEnd, nil)
 	eve.expect(protocol.TypeLessonEnded, nil)
-	eve.expectClosed(CloseLessonEnded)
+	eve.expectClosed(protocol.CloseLessonEnded)
 	// The class has no live lesson any more.
 	studentHello(h, t, protocol.Hello{Personal: "lea-token"}).expectError(protocol.ErrNotStarted)
 }

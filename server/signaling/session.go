@@ -10,28 +10,6 @@ import (
 	"ersatzraum/server/roster"
 )
 
-// Close codes sent with the WebSocket close frame. 1000–1015 are the
-// standard ones; 4000–4999 are ours and documented in docs/protocol.md.
-const (
-	CloseNormal        = 1000
-	CloseGoingAway     = 1001 // server restarting: reconnect and resume
-	CloseProtocolError = 1002 // not our protocol at all
-	ClosePolicy        = 1008 // generic rule violation
-	CloseTooLarge      = 1009 // message above protocol.MaxMessageBytes
-	CloseUnauthorized  = 4001 // teacher hello without a valid session
-	CloseForbidden     = 4003 // role may not do that
-	CloseUnknownLesson = 4004 // no such lesson or join code
-	CloseRateLimited   = 4008 // too many messages
-	CloseReplaced      = 4009 // same identity connected from elsewhere
-	CloseLessonEnded   = 4010 // the teacher ended the lesson
-	CloseSlowConsumer  = 4011 // send queue full: client does not read
-	CloseBadHello      = 4012 // hello refused (bad name, second hello, ...)
-	CloseNotStarted    = 4013 // the class has no lesson yet: try again later
-	CloseRejected      = 4014 // the teacher did not admit the student
-	CloseLocked        = 4015 // the teacher locked the lesson
-	CloseRemoved       = 4016 // the teacher sent the student out
-)
-
 // Message rate per connection: ICE gathering sends a burst of candidates,
 // after that a student is nearly silent. A teacher answers every student of
 // a class, each with an answer and its candidates, often within seconds,
@@ -75,7 +53,7 @@ func (h *Hub) Connect(c Conn, id Identity) *Session {
 func (s *Session) send(msg []byte) {
 	if !s.conn.Send(msg) {
 		s.hub.Meter.Disconnected("slow-consumer")
-		s.conn.Close(CloseSlowConsumer, "send queue full")
+		s.conn.Close(protocol.CloseSlowConsumer, "send queue full")
 	}
 }
 
@@ -94,23 +72,23 @@ func (s *Session) fail(closeCode int, errCode, message string) {
 func (s *Session) Receive(raw []byte) {
 	if !s.limiter.Allow() {
 		s.hub.Meter.Disconnected("rate-limited")
-		s.fail(CloseRateLimited, protocol.ErrRateLimited, "more than 20 messages per second")
+		s.fail(protocol.CloseRateLimited, protocol.ErrRateLimited, "more than 20 messages per second")
 		return
 	}
 	env, perr := protocol.Decode(raw)
 	if perr != nil {
-		s.fail(CloseProtocolError, perr.Code, perr.Message)
+		s.fail(protocol.CloseProtocolError, perr.Code, perr.Message)
 		return
 	}
 	if s.role == "" && env.Type != protocol.TypeHello {
-		s.fail(CloseBadHello, protocol.ErrNotHello, "the first message must be hello")
+		s.fail(protocol.CloseBadHello, protocol.ErrNotHello, "the first message must be hello")
 		return
 	}
 	switch env.Type {
 	case protocol.TypeHello:
 		var h protocol.Hello
 		if perr := protocol.DecodeData(env, &h); perr != nil {
-			s.fail(CloseBadHello, perr.Code, perr.Message)
+			s.fail(protocol.CloseBadHello, perr.Code, perr.Message)
 			return
 		}
 		s.hello(h)
@@ -159,7 +137,7 @@ func quote(s string) string {
 
 func (s *Session) hello(h protocol.Hello) {
 	if s.role != "" {
-		s.fail(CloseBadHello, protocol.ErrAlreadyJoined, "hello was already sent on this connection")
+		s.fail(protocol.CloseBadHello, protocol.ErrAlreadyJoined, "hello was already sent on this connection")
 		return
 	}
 	start := time.Now()
@@ -169,7 +147,7 @@ func (s *Session) hello(h protocol.Hello) {
 	case protocol.RoleStudent:
 		s.helloStudent(h)
 	default:
-		s.fail(CloseBadHello, protocol.ErrBadPayload, "role must be teacher or student")
+		s.fail(protocol.CloseBadHello, protocol.ErrBadPayload, "role must be teacher or student")
 	}
 	result := "ok"
 	if s.role == "" {
@@ -180,26 +158,26 @@ func (s *Session) hello(h protocol.Hello) {
 
 func (s *Session) helloTeacher(h protocol.Hello) {
 	if s.ident.TeacherID == "" {
-		s.fail(CloseUnauthorized, protocol.ErrUnauthorized, "sign in as a teacher first")
+		s.fail(protocol.CloseUnauthorized, protocol.ErrUnauthorized, "sign in as a teacher first")
 		return
 	}
 	r := s.hub.roomByID(h.Lesson)
 	if r == nil {
-		s.fail(CloseUnknownLesson, protocol.ErrUnknownLesson, "no live lesson with this id")
+		s.fail(protocol.CloseUnknownLesson, protocol.ErrUnknownLesson, "no live lesson with this id")
 		return
 	}
 	if r.lesson.TeacherID != s.ident.TeacherID {
-		s.fail(CloseForbidden, protocol.ErrForbidden, "this lesson belongs to another teacher")
+		s.fail(protocol.CloseForbidden, protocol.ErrForbidden, "this lesson belongs to another teacher")
 		return
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.ended {
-		s.fail(CloseLessonEnded, protocol.ErrLessonEnded, "the lesson has ended")
+		s.fail(protocol.CloseLessonEnded, protocol.ErrLessonEnded, "the lesson has ended")
 		return
 	}
 	if old := r.teacher; old != nil {
-		old.fail(CloseReplaced, protocol.ErrReplaced, "the lesson was opened in another window")
+		old.fail(protocol.CloseReplaced, protocol.ErrReplaced, "the lesson was opened in another window")
 	}
 	r.teacher = s
 	s.role, s.room = protocol.RoleTeacher, r
@@ -229,7 +207,7 @@ func (s *Session) helloStudent(h protocol.Hello) {
 	// before the lookup, so that a guesser learns nothing once it is reached.
 	if !s.hub.Guard.MayGuess(s.ident.Addr) {
 		s.hub.Meter.Disconnected("guessing")
-		s.fail(CloseRateLimited, protocol.ErrRateLimited, "too many wrong join codes from your address; try again in a minute")
+		s.fail(protocol.CloseRateLimited, protocol.ErrRateLimited, "too many wrong join codes from your address; try again in a minute")
 		return
 	}
 	r, known, ok := s.findRoom(h)
@@ -239,7 +217,7 @@ func (s *Session) helloStudent(h protocol.Hello) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.ended {
-		s.fail(CloseLessonEnded, protocol.ErrLessonEnded, "the lesson has ended")
+		s.fail(protocol.CloseLessonEnded, protocol.ErrLessonEnded, "the lesson has ended")
 		return
 	}
 	// A student coming back with its resume token skips lock and lobby:
@@ -252,7 +230,7 @@ func (s *Session) helloStudent(h protocol.Hello) {
 		}
 	}
 	if r.locked {
-		s.fail(CloseLocked, protocol.ErrLocked, "the teacher has locked the lesson")
+		s.fail(protocol.CloseLocked, protocol.ErrLocked, "the teacher has locked the lesson")
 		return
 	}
 	name := ""
@@ -261,7 +239,7 @@ func (s *Session) helloStudent(h protocol.Hello) {
 	} else {
 		var valid bool
 		if name, valid = protocol.CleanName(h.Name, protocol.MaxNameRunes); !valid {
-			s.fail(CloseBadHello, protocol.ErrBadName, "a name needs 1 to 60 printable characters")
+			s.fail(protocol.CloseBadHello, protocol.ErrBadName, "a name needs 1 to 60 printable characters")
 			return
 		}
 		// A name on the class list counts as that student.
@@ -309,11 +287,11 @@ func (s *Session) findRoom(h protocol.Hello) (r *room, known *RosterStudent, ok 
 		p, found := s.hub.personalByHash(codes.HashToken(h.Personal))
 		if !found {
 			s.hub.Guard.GuessFailed(s.ident.Addr)
-			s.fail(CloseUnknownLesson, protocol.ErrUnknownLesson, "this personal link is not valid (any more)")
+			s.fail(protocol.CloseUnknownLesson, protocol.ErrUnknownLesson, "this personal link is not valid (any more)")
 			return nil, nil, false
 		}
 		if r = s.hub.liveRoomOfClass(p.class.ID); r == nil {
-			s.fail(CloseNotStarted, protocol.ErrNotStarted, "the lesson of "+p.class.Name+" has not started yet")
+			s.fail(protocol.CloseNotStarted, protocol.ErrNotStarted, "the lesson of "+p.class.Name+" has not started yet")
 			return nil, nil, false
 		}
 		return r, p.student, true
@@ -321,7 +299,7 @@ func (s *Session) findRoom(h protocol.Hello) (r *room, known *RosterStudent, ok 
 	code := codes.NormalizeCode(h.Code)
 	if code == "" {
 		s.hub.Guard.GuessFailed(s.ident.Addr)
-		s.fail(CloseUnknownLesson, protocol.ErrUnknownLesson, "this is not a join code")
+		s.fail(protocol.CloseUnknownLesson, protocol.ErrUnknownLesson, "this is not a join code")
 		return nil, nil, false
 	}
 	hash := codes.HashCode(code)
@@ -330,13 +308,13 @@ func (s *Session) findRoom(h protocol.Hello) (r *room, known *RosterStudent, ok 
 	}
 	if c := s.hub.classByCodeHash(hash); c != nil {
 		if r = s.hub.liveRoomOfClass(c.ID); r == nil {
-			s.fail(CloseNotStarted, protocol.ErrNotStarted, "the lesson of "+c.Name+" has not started yet")
+			s.fail(protocol.CloseNotStarted, protocol.ErrNotStarted, "the lesson of "+c.Name+" has not started yet")
 			return nil, nil, false
 		}
 		return r, nil, true
 	}
 	s.hub.Guard.GuessFailed(s.ident.Addr)
-	s.fail(CloseUnknownLesson, protocol.ErrUnknownLesson, "no live lesson with this code")
+	s.fail(protocol.CloseUnknownLesson, protocol.ErrUnknownLesson, "no live lesson with this code")
 	return nil, nil, false
 }
 
@@ -345,7 +323,7 @@ func (s *Session) findRoom(h protocol.Hello) (r *room, known *RosterStudent, ok 
 func (s *Session) enter(r *room, st *student, fresh bool) {
 	if old := st.conn; old != nil && old != s {
 		old.studentID = "" // its Closed must not mark the student offline
-		old.fail(CloseReplaced, protocol.ErrReplaced, "you joined from another window")
+		old.fail(protocol.CloseReplaced, protocol.ErrReplaced, "you joined from another window")
 	}
 	var token string
 	if fresh {
@@ -475,13 +453,13 @@ func (s *Session) end() {
 			st.line.LeftAt = now
 			s.hub.rec.Record(st.line)
 			c.send(ended)
-			c.conn.Close(CloseLessonEnded, protocol.ErrLessonEnded)
+			c.conn.Close(protocol.CloseLessonEnded, protocol.ErrLessonEnded)
 		}
 	}
 	for _, w := range r.waiting {
 		w.conn.waitingID = ""
 		w.conn.send(ended)
-		w.conn.conn.Close(CloseLessonEnded, protocol.ErrLessonEnded)
+		w.conn.conn.Close(protocol.CloseLessonEnded, protocol.ErrLessonEnded)
 	}
 	r.waiting = nil
 	r.teacher = nil
@@ -490,7 +468,7 @@ func (s *Session) end() {
 	s.hub.rec.RecordEnd(r.lesson.ID, now)
 	s.role = ""
 	s.send(ended)
-	s.conn.Close(CloseNormal, "lesson ended")
+	s.conn.Close(protocol.CloseNormal, "lesson ended")
 }
 
 // replaced reports whether the hub already handed this session's identity

@@ -153,7 +153,7 @@ func (c *wsConn) Close(code int, reason string) {
 func (c *wsConn) readLoop(s *Session) {
 	defer func() {
 		s.Closed()
-		c.Close(CloseNormal, "")
+		c.Close(protocol.CloseNormal, "")
 		s.hub.Meter.Connected(-1)
 	}()
 	c.ws.SetReadLimit(protocol.MaxMessageBytes)
@@ -166,12 +166,12 @@ func (c *wsConn) readLoop(s *Session) {
 		if err != nil {
 			if errors.Is(err, websocket.ErrReadLimit) {
 				s.hub.Meter.Disconnected("too-large")
-				c.Close(CloseTooLarge, protocol.ErrTooLarge)
+				c.Close(protocol.CloseTooLarge, protocol.ErrTooLarge)
 			}
 			return
 		}
 		if kind != websocket.TextMessage {
-			s.fail(CloseProtocolError, protocol.ErrMalformed, "only text messages are accepted")
+			s.fail(protocol.CloseProtocolError, protocol.ErrMalformed, "only text messages are accepted")
 			continue
 		}
 		s.Receive(msg)

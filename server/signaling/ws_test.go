@@ -178,9 +178,9 @@ func TestWebSocketSignalingExchange(t *testing.T) {
 	// Ending the lesson reaches the student before its close frame.
 	teacher.send(protocol.TypeEnd, nil)
 	bea.expect(protocol.TypeLessonEnded, nil)
-	bea.expectClose(CloseLessonEnded)
+	bea.expectClose(protocol.CloseLessonEnded)
 	teacher.expect(protocol.TypeLessonEnded, nil)
-	teacher.expectClose(CloseNormal)
+	teacher.expectClose(protocol.CloseNormal)
 	if _, ends := h.rec.snapshot(); len(ends) != 1 || ends[0].lessonID != "lesson-a" {
 		t.Fatalf("recorded ends = %+v", ends)
 	}
@@ -197,7 +197,7 @@ func TestWebSocketRefusalIsExplained(t *testing.T) {
 	if perr.Code != protocol.ErrUnauthorized {
 		t.Fatalf("error = %+v", perr)
 	}
-	c.expectClose(CloseUnauthorized)
+	c.expectClose(protocol.CloseUnauthorized)
 
 	// Binary frames are not our protocol.
 	b := dial(t, srv, "")
@@ -208,7 +208,7 @@ func TestWebSocketRefusalIsExplained(t *testing.T) {
 	if perr.Code != protocol.ErrMalformed {
 		t.Fatalf("error = %+v", perr)
 	}
-	b.expectClose(CloseProtocolError)
+	b.expectClose(protocol.CloseProtocolError)
 }
 
 func TestWebSocketTooLarge(t *testing.T) {
@@ -252,7 +252,7 @@ func TestWebSocketTooLarge(t *testing.T) {
 	if err := big.ws.WriteMessage(websocket.TextMessage, tooBig); err != nil {
 		t.Fatal(err)
 	}
-	big.expectClose(CloseTooLarge)
+	big.expectClose(protocol.CloseTooLarge)
 	var e protocol.Entry
 	teacher.expect(protocol.TypeParticipant, &e)
 	if e.ID != bw.Self || e.Online {
@@ -331,13 +331,13 @@ func expectGoingAway(t *testing.T, c *wsClient, allowed string) {
 		env, err := c.read()
 		if err != nil {
 			var ce *websocket.CloseError
-			if !errors.As(err, &ce) || ce.Code != CloseGoingAway {
-				t.Fatalf("expected close %d, got %v", CloseGoingAway, err)
+			if !errors.As(err, &ce) || ce.Code != protocol.CloseGoingAway {
+				t.Fatalf("expected close %d, got %v", protocol.CloseGoingAway, err)
 			}
 			return
 		}
 		if env.Type != allowed {
-			t.Fatalf("expected close %d, got %q", CloseGoingAway, env.Type)
+			t.Fatalf("expected close %d, got %q", protocol.CloseGoingAway, env.Type)
 		}
 	}
 }
