@@ -68,7 +68,6 @@ func (s *DB) ActiveLessons(ctx context.Context) ([]Lesson, error) {
 	return out, rows.Err()
 }
 
-type scanner interface{ Scan(dest ...any) error }
 
 func scanLesson(row scanner) (Lesson, error) {
 	var l Lesson
