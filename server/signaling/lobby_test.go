@@ -233,3 +233,16 @@ func TestEndSendsWaitingStudentsHome(t *testing.T) {
 	// The class has no live lesson any more.
 	studentHello(h, t, protocol.Hello{Personal: "lea-token"}).expectError(protocol.ErrNotStarted)
 }
+
+// A personal link works whatever case it is typed in, as it does for the
+// board: the token's hash normalises.
+func TestPersonalLinkInAnyCase(t *testing.T) {
+	h := classHub(t)
+	h.joinTeacher(t, "t-alice", "lesson-a")
+	oemer := studentHello(h, t, protocol.Hello{Personal: "OEMER-Token"})
+	var w protocol.Welcome
+	oemer.expect(protocol.TypeWelcome, &w)
+	if w.Self != "r-oemer" {
+		t.Fatalf("upper-cased personal link welcomed as %q", w.Self)
+	}
+}
