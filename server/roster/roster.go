@@ -22,6 +22,9 @@ type Line struct {
 	JoinedAt      time.Time
 	LeftAt        time.Time // zero while connected
 	ResumeHash    []byte
+	// Listed: the student is on the lesson's class list (ParticipantID is
+	// codes.ListedParticipantID of the class-list entry).
+	Listed bool
 }
 
 // Roll-call statuses and history kinds.

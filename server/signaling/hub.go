@@ -11,7 +11,6 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/netip"
-	"strings"
 	"sync"
 	"time"
 
@@ -158,11 +157,11 @@ func (h *Hub) AddLesson(l Lesson, lines []roster.Line) {
 	// they join, so that the record also says who did not come.
 	if c := h.classInfo(l.ClassID); c != nil {
 		for _, st := range c.Roster {
-			id := "r-" + st.ID
+			id := codes.ListedParticipantID(st.ID)
 			if _, ok := r.students[id]; ok {
 				continue
 			}
-			ln := roster.Line{LessonID: l.ID, ParticipantID: id, Name: st.Name, Status: protocol.StatusAbsent}
+			ln := roster.Line{LessonID: l.ID, ParticipantID: id, Name: st.Name, Status: protocol.StatusAbsent, Listed: true}
 			r.students[id] = &student{line: ln}
 			r.order = append(r.order, id)
 			h.rec.Record(ln)
@@ -281,7 +280,7 @@ func (s *student) entry() protocol.Entry {
 		Status:    s.line.Status,
 		Online:    s.conn != nil,
 		Camera:    s.line.Camera,
-		Listed:    strings.HasPrefix(s.line.ParticipantID, "r-"),
+		Listed:    s.line.Listed,
 		Mic:       s.mic,
 		AudioOnly: s.audioOnly,
 		Called:    s.called,

@@ -30,19 +30,20 @@ func (s *DB) PutAttendance(ctx context.Context, a Attendance) error {
 		left = a.LeftAt.UnixMilli()
 	}
 	_, err := s.sql.ExecContext(ctx,
-		`INSERT INTO attendance (lesson_id, participant_id, name, status, camera, joined_at, left_at, resume_hash)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		`INSERT INTO attendance (lesson_id, participant_id, name, status, camera, joined_at, left_at, resume_hash, listed)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		 ON CONFLICT (lesson_id, participant_id) DO UPDATE SET
 		   name = excluded.name, status = excluded.status, camera = excluded.camera,
-		   joined_at = excluded.joined_at, left_at = excluded.left_at, resume_hash = excluded.resume_hash`,
-		a.LessonID, a.ParticipantID, a.Name, a.Status, a.Camera, millisOrZero(a.JoinedAt), left, a.ResumeHash)
+		   joined_at = excluded.joined_at, left_at = excluded.left_at, resume_hash = excluded.resume_hash,
+		   listed = excluded.listed`,
+		a.LessonID, a.ParticipantID, a.Name, a.Status, a.Camera, millisOrZero(a.JoinedAt), left, a.ResumeHash, a.Listed)
 	return err
 }
 
 // LessonAttendance returns a lesson's roll call in join order.
 func (s *DB) LessonAttendance(ctx context.Context, lessonID string) ([]Attendance, error) {
 	return queryAll(ctx, s.sql, scanAttendance,
-		`SELECT lesson_id, participant_id, name, status, camera, joined_at, left_at, resume_hash
+		`SELECT lesson_id, participant_id, name, status, camera, joined_at, left_at, resume_hash, listed
 		 FROM attendance WHERE lesson_id = ? ORDER BY joined_at, participant_id`, lessonID)
 }
 
@@ -50,7 +51,7 @@ func scanAttendance(row scanner) (Attendance, error) {
 	var a Attendance
 	var joined int64
 	var left sql.NullInt64
-	if err := row.Scan(&a.LessonID, &a.ParticipantID, &a.Name, &a.Status, &a.Camera, &joined, &left, &a.ResumeHash); err != nil {
+	if err := row.Scan(&a.LessonID, &a.ParticipantID, &a.Name, &a.Status, &a.Camera, &joined, &left, &a.ResumeHash, &a.Listed); err != nil {
 		return a, err
 	}
 	if joined != 0 {

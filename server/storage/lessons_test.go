@@ -58,3 +58,43 @@ func TestEndingTwiceIsLessonEnded(t *testing.T) {
 
 // The database is the roster writer's store as it is.
 var _ roster.Store = (*DB)(nil)
+
+// Lines written before migration 5 said "listed" only by the "r-" prefix
+// of their participant id; the migration turns that into the column.
+func TestMigrationMarksClassListLines(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := openTest(t, dir)
+	now := time.Now()
+	db.CreateTeacher(ctx, Teacher{ID: "t1", Name: "Frau Weber", CreatedAt: now})
+	db.CreateLesson(ctx, Lesson{ID: "l1", TeacherID: "t1", Title: "x", CodeHash: []byte{1}, CreatedAt: now})
+	for _, id := range []string{"r-lea", "k3xq7a"} {
+		if err := db.PutAttendance(ctx, Attendance{LessonID: "l1", ParticipantID: id, Name: id, Status: "absent"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Back to version 4, as a database from before looked.
+	if _, err := db.sql.ExecContext(ctx, `ALTER TABLE attendance DROP COLUMN listed; PRAGMA user_version = 4`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	rows, err := openTest(t, dir).LessonAttendance(ctx, "l1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, a := range rows {
+		listed[a.ParticipantID] = a.Listed
+	}
+	if !listed["r-lea"] || listed["k3xq7a"] || len(listed) != 2 {
+		t.Fatalf("after migration: %v", listed)
+	}
+	// And a line written now keeps what it says.
+	db2 := openTest(t, t.TempDir())
+	db2.CreateTeacher(ctx, Teacher{ID: "t1", Name: "Frau Weber", CreatedAt: now})
+	db2.CreateLesson(ctx, Lesson{ID: "l1", TeacherID: "t1", Title: "x", CodeHash: []byte{1}, CreatedAt: now})
+	db2.PutAttendance(ctx, Attendance{LessonID: "l1", ParticipantID: "r-ida", Name: "Ida", Status: "absent", Listed: true})
+	if rows, _ := db2.LessonAttendance(ctx, "l1"); len(rows) != 1 || !rows[0].Listed {
+		t.Fatalf("listed line read back as %+v", rows)
+	}
+}
