@@ -112,6 +112,12 @@ type Hub struct {
 	log *slog.Logger
 	now func() time.Time
 
+	// mu guards the following fields: the indexes that lead from an id,
+	// a code or a link to a room or class. Lock order: a room's mu, then
+	// the hub's mu, never the other way round. Code holding a room's lock
+	// may look things up here (classInfo, lateAfter); code holding mu
+	// only copies what it needs and releases mu before it locks a room
+	// (Shutdown).
 	mu          sync.RWMutex
 	byID        map[string]*room
 	byCode      map[string]*room // key: hex of codes.HashCode
@@ -226,8 +232,12 @@ func (h *Hub) removeRoom(r *room) {
 
 // room is one live lesson.
 type room struct {
-	lesson Lesson
+	lesson Lesson // set before the room is published, then read-only
 
+	// mu guards the following fields, the students' state in them and
+	// the studentID and waitingID of the room's sessions. Taken before the
+	// hub's mu (see Hub.mu). One lock per room keeps lessons from waiting
+	// on each other.
 	mu       sync.Mutex
 	teacher  *Session
 	students map[string]*student
