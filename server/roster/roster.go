@@ -85,8 +85,8 @@ type Writer struct {
 	wake    chan struct{} // capacity 1: "the queue is not empty, or closed"
 	stopped chan struct{} // closed when run has written everything and returned
 
-	// mu guards queue and closed: push appends from any goroutine, run
-	// takes the whole queue on the writer's goroutine.
+	// mu guards the following fields: push appends to the queue from any
+	// goroutine (the hub's), run takes the whole queue on the writer's.
 	mu     sync.Mutex
 	queue  []job
 	closed bool
