@@ -43,10 +43,8 @@ func TestLessonClassAndLockRoundTrip(t *testing.T) {
 // Ending twice tells the roster writer that there is nothing to do.
 func TestEndingTwiceIsLessonEnded(t *testing.T) {
 	ctx := context.Background()
-	db := openTest(t, t.TempDir())
+	db := withLesson(t, t.TempDir())
 	now := time.Now()
-	db.CreateTeacher(ctx, Teacher{ID: "t1", Name: "Frau Weber", CreatedAt: now})
-	db.CreateLesson(ctx, Lesson{ID: "l1", TeacherID: "t1", Title: "x", CodeHash: []byte{1}, CreatedAt: now})
 	if err := db.EndLesson(ctx, "l1", now); err != nil {
 		t.Fatal(err)
 	}
@@ -54,6 +52,21 @@ func TestEndingTwiceIsLessonEnded(t *testing.T) {
 	if !errors.Is(err, ErrNotFound) || !errors.Is(err, roster.ErrLessonEnded) {
 		t.Fatalf("second end: %v", err)
 	}
+}
+
+// withLesson opens a database in dir with teacher t1 and lesson l1.
+func withLesson(t *testing.T, dir string) *DB {
+	t.Helper()
+	ctx := context.Background()
+	db := openTest(t, dir)
+	now := time.Now()
+	if err := db.CreateTeacher(ctx, Teacher{ID: "t1", Name: "Frau Weber", CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateLesson(ctx, Lesson{ID: "l1", TeacherID: "t1", Title: "x", CodeHash: []byte{1}, CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
 
 // The database is the roster writer's store as it is.
@@ -64,10 +77,7 @@ var _ roster.Store = (*DB)(nil)
 func TestMigrationMarksClassListLines(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db := openTest(t, dir)
-	now := time.Now()
-	db.CreateTeacher(ctx, Teacher{ID: "t1", Name: "Frau Weber", CreatedAt: now})
-	db.CreateLesson(ctx, Lesson{ID: "l1", TeacherID: "t1", Title: "x", CodeHash: []byte{1}, CreatedAt: now})
+	db := withLesson(t, dir)
 	for _, id := range []string{"r-lea", "k3xq7a"} {
 		if err := db.PutAttendance(ctx, Attendance{LessonID: "l1", ParticipantID: id, Name: id, Status: "absent"}); err != nil {
 			t.Fatal(err)
@@ -90,9 +100,7 @@ func TestMigrationMarksClassListLines(t *testing.T) {
 		t.Fatalf("after migration: %v", listed)
 	}
 	// And a line written now keeps what it says.
-	db2 := openTest(t, t.TempDir())
-	db2.CreateTeacher(ctx, Teacher{ID: "t1", Name: "Frau Weber", CreatedAt: now})
-	db2.CreateLesson(ctx, Lesson{ID: "l1", TeacherID: "t1", Title: "x", CodeHash: []byte{1}, CreatedAt: now})
+	db2 := withLesson(t, t.TempDir())
 	db2.PutAttendance(ctx, Attendance{LessonID: "l1", ParticipantID: "r-ida", Name: "Ida", Status: "absent", Listed: true})
 	if rows, _ := db2.LessonAttendance(ctx, "l1"); len(rows) != 1 || !rows[0].Listed {
 		t.Fatalf("listed line read back as %+v", rows)
