@@ -166,7 +166,7 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	}
 
 	storeTimer := metrics.NewStorageTimer()
-	writer := roster.NewWriter(rosterStore{db, storeTimer}, log)
+	writer := roster.NewWriter(db, log, storeTimer.Observe)
 	defer writer.Close()
 	hub := signaling.NewHub(writer, log)
 	turnSvc, err := startTURN(&cfg.turn, cfg.data, log)

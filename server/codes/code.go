@@ -67,11 +67,6 @@ func HashCode(normalized string) []byte {
 	return sum[:]
 }
 
-// NewID returns a random identifier for lessons and participants.
-func NewID() string {
-	return strings.ToLower(rand.Text())
-}
-
 // NameKey is how a name on a class list is compared with what a student
 // types: case and extra spaces do not count.
 func NameKey(name string) string {

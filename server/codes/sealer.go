@@ -70,11 +70,3 @@ func (k *Sealer) Open(b []byte) (string, error) {
 	plain, err := k.aead.Open(nil, b[:n], b[n:], nil)
 	return string(plain), err
 }
-
-// NewToken returns a personal-link token: 128 random bits, URL-safe.
-func NewToken() string { return strings.ToLower(rand.Text()) }
-
-// HashToken returns the hash under which a personal-link token is stored.
-func HashToken(token string) []byte {
-	return HashCode("personal:" + token)
-}

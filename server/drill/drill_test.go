@@ -25,24 +25,6 @@ import (
 	"ersatzraum/server/storage"
 )
 
-type rosterStore struct{ db *storage.DB }
-
-func (s rosterStore) PutLine(ctx context.Context, l roster.Line) error {
-	return s.db.PutAttendance(ctx, storage.Attendance(l))
-}
-
-func (s rosterStore) EndLesson(ctx context.Context, id string, at time.Time) error {
-	return s.db.EndLesson(ctx, id, at)
-}
-
-func (s rosterStore) SetLessonLocked(ctx context.Context, id string, locked bool) error {
-	return s.db.SetLessonLocked(ctx, id, locked)
-}
-
-func (s rosterStore) PutEvent(ctx context.Context, e roster.Event) error {
-	return s.db.PutEvent(ctx, storage.Event(e))
-}
-
 type testServer struct {
 	url   string
 	link  string
@@ -62,7 +44,7 @@ func newServer(t *testing.T, withMetrics bool, wrap func(http.Handler) http.Hand
 	}
 	t.Cleanup(func() { db.Close() })
 	accts := &accounts.Service{Store: db}
-	writer := roster.NewWriter(rosterStore{db}, log)
+	writer := roster.NewWriter(db, log, nil)
 	t.Cleanup(writer.Close)
 	hub := signaling.NewHub(writer, log)
 	s := &httpapi.Server{

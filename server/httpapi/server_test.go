@@ -53,26 +53,6 @@ func testFiles() fstest.MapFS {
 	}
 }
 
-// rosterStore writes the hub's roll call to the test database, like the
-// adapter in server/cli.
-type rosterStore struct{ db *storage.DB }
-
-func (s rosterStore) PutLine(ctx context.Context, l roster.Line) error {
-	return s.db.PutAttendance(ctx, storage.Attendance(l))
-}
-
-func (s rosterStore) EndLesson(ctx context.Context, id string, at time.Time) error {
-	return s.db.EndLesson(ctx, id, at)
-}
-
-func (s rosterStore) SetLessonLocked(ctx context.Context, id string, locked bool) error {
-	return s.db.SetLessonLocked(ctx, id, locked)
-}
-
-func (s rosterStore) PutEvent(ctx context.Context, e roster.Event) error {
-	return s.db.PutEvent(ctx, storage.Event(e))
-}
-
 type env struct {
 	t        *testing.T
 	db       *storage.DB
@@ -96,7 +76,7 @@ func newEnv(t *testing.T) *env {
 	}
 	t.Cleanup(func() { db.Close() })
 	accts := &accounts.Service{Store: db}
-	writer := roster.NewWriter(rosterStore{db}, log)
+	writer := roster.NewWriter(db, log, nil)
 	t.Cleanup(writer.Close)
 	hub := signaling.NewHub(writer, log)
 	assets, err := NewAssets(testFiles())

@@ -1,7 +1,8 @@
 // Package retention owns the daily purge of old personal data: roll-call
-// lines, ended lessons, expired sessions and login tokens, and (once the
-// assignment board exists) hand-ins. It runs once at start and then every
-// 24 hours, and logs how many records of each kind it deleted, never which.
+// lines, ended lessons, expired sessions and login tokens, and the hand-ins
+// of the assignment board with the files only they refer to. It runs once
+// at start and then every 24 hours, and logs how many records of each kind
+// it deleted, never which.
 //
 // The defaults are in DefaultPolicy and documented in docs/admin.md; a zero
 // duration keeps that kind of data forever.
@@ -52,7 +53,9 @@ type Purger struct {
 	Store  Store
 	Policy Policy
 	// HandIns deletes hand-ins (and files only they refer to) made before
-	// the cutoff. Nil until the assignment board exists.
+	// the cutoff. It is a function rather than part of Store because the
+	// files live outside the database (server/cli wires storage and the
+	// file store together); nil purges no hand-ins.
 	HandIns func(ctx context.Context, before time.Time) (int64, error)
 	Log     *slog.Logger
 	Now     func() time.Time                     // time.Now when nil

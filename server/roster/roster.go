@@ -6,6 +6,7 @@ package roster
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -21,6 +22,9 @@ type Line struct {
 	JoinedAt      time.Time
 	LeftAt        time.Time // zero while connected
 	ResumeHash    []byte
+	// Listed: the student is on the lesson's class list (ParticipantID is
+	// codes.ListedParticipantID of the class-list entry).
+	Listed bool
 }
 
 // Roll-call statuses and history kinds.
@@ -40,13 +44,25 @@ type Event struct {
 	At            time.Time
 }
 
-// Store is what the writer needs from storage.
+// Store is what the writer needs from storage; *storage.DB has it.
 type Store interface {
-	PutLine(ctx context.Context, l Line) error
+	// PutAttendance writes a whole line; the last write for a participant wins.
+	PutAttendance(ctx context.Context, l Line) error
+	// EndLesson answers an error wrapping ErrLessonEnded when the lesson
+	// has already ended or is gone.
 	EndLesson(ctx context.Context, lessonID string, at time.Time) error
 	SetLessonLocked(ctx context.Context, lessonID string, locked bool) error
 	PutEvent(ctx context.Context, e Event) error
 }
+
+// ErrLessonEnded means there is nothing left to end: the writer counts
+// such an end as written rather than retrying what cannot succeed.
+var ErrLessonEnded = errors.New("lesson already ended or gone")
+
+// Observer learns how long each write took and how it went, by operation
+// ("attendance", "lesson-end", "attendance-event", "lesson-lock"): the
+// storage latency metric.
+type Observer func(op string, took time.Duration, err error)
 
 type job struct {
 	line   *Line
@@ -63,19 +79,26 @@ type job struct {
 // because losing an attendance record is worse than holding it in memory
 // for the moment the disk is slow.
 type Writer struct {
-	store Store
-	log   *slog.Logger
+	store   Store
+	log     *slog.Logger
+	observe Observer
+	wake    chan struct{} // capacity 1: "the queue is not empty, or closed"
+	stopped chan struct{} // closed when run has written everything and returned
 
-	mu      sync.Mutex
-	queue   []job
-	wake    chan struct{}
-	closed  bool
-	stopped chan struct{}
+	// mu guards the following fields: push appends to the queue from any
+	// goroutine (the hub's), run takes the whole queue on the writer's.
+	mu     sync.Mutex
+	queue  []job
+	closed bool
 }
 
-// NewWriter starts a writer. Call Close to flush and stop it.
-func NewWriter(store Store, log *slog.Logger) *Writer {
-	w := &Writer{store: store, log: log, wake: make(chan struct{}, 1), stopped: make(chan struct{})}
+// NewWriter starts a writer; observe (nil: none) times every write. Call
+// Close to flush and stop it.
+func NewWriter(store Store, log *slog.Logger, observe Observer) *Writer {
+	if observe == nil {
+		observe = func(string, time.Duration, error) {}
+	}
+	w := &Writer{store: store, log: log, observe: observe, wake: make(chan struct{}, 1), stopped: make(chan struct{})}
 	go w.run()
 	return w
 }
@@ -165,13 +188,18 @@ func (w *Writer) write(j job) {
 	case j.synced != nil:
 		close(j.synced)
 	case j.line != nil:
-		w.retry("attendance", func(ctx context.Context) error { return w.store.PutLine(ctx, *j.line) })
+		w.retry("attendance", func(ctx context.Context) error { return w.store.PutAttendance(ctx, *j.line) })
 	case j.endID != "":
-		w.retry("lesson end", func(ctx context.Context) error { return w.store.EndLesson(ctx, j.endID, j.endAt) })
+		w.retry("lesson-end", func(ctx context.Context) error {
+			if err := w.store.EndLesson(ctx, j.endID, j.endAt); !errors.Is(err, ErrLessonEnded) {
+				return err
+			}
+			return nil // already ended: nothing to do
+		})
 	case j.event != nil:
-		w.retry("roll call event", func(ctx context.Context) error { return w.store.PutEvent(ctx, *j.event) })
+		w.retry("attendance-event", func(ctx context.Context) error { return w.store.PutEvent(ctx, *j.event) })
 	case j.lockID != "":
-		w.retry("lesson lock", func(ctx context.Context) error { return w.store.SetLessonLocked(ctx, j.lockID, j.locked) })
+		w.retry("lesson-lock", func(ctx context.Context) error { return w.store.SetLessonLocked(ctx, j.lockID, j.locked) })
 	}
 }
 
@@ -181,7 +209,9 @@ func (w *Writer) retry(what string, write func(context.Context) error) {
 	delay := 50 * time.Millisecond
 	for attempt := 1; ; attempt++ {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		start := time.Now()
 		err := write(ctx)
+		w.observe(what, time.Since(start), err)
 		cancel()
 		if err == nil {
 			return

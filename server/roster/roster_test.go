@@ -3,8 +3,10 @@ package roster
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -19,7 +21,7 @@ type memStore struct {
 	failures int
 }
 
-func (m *memStore) PutLine(_ context.Context, l Line) error {
+func (m *memStore) PutAttendance(_ context.Context, l Line) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.failures > 0 {
@@ -53,7 +55,7 @@ func (m *memStore) EndLesson(_ context.Context, id string, _ time.Time) error {
 
 func TestWriterKeepsOrderAndRetries(t *testing.T) {
 	store := &memStore{failures: 2}
-	w := NewWriter(store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	w := NewWriter(store, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	for _, name := range []string{"a", "b", "c"} {
 		w.Record(Line{LessonID: "l", ParticipantID: name, Name: name})
 	}
@@ -74,4 +76,35 @@ func TestWriterKeepsOrderAndRetries(t *testing.T) {
 	}
 	w.Record(Line{LessonID: "l", ParticipantID: "late"}) // after Close: dropped, must not panic
 	w.Sync()
+}
+
+// endedStore has every lesson ended already.
+type endedStore struct{ memStore }
+
+func (*endedStore) EndLesson(context.Context, string, time.Time) error {
+	return fmt.Errorf("storage: %w", ErrLessonEnded)
+}
+
+func TestWriterTimesWritesAndTakesEndedAsDone(t *testing.T) {
+	var mu sync.Mutex
+	var ops []string
+	observe := func(op string, _ time.Duration, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			op += ":" + err.Error()
+		}
+		ops = append(ops, op)
+	}
+	w := NewWriter(&endedStore{}, slog.New(slog.DiscardHandler), observe)
+	w.Record(Line{LessonID: "l", ParticipantID: "a"})
+	w.RecordEvent(Event{LessonID: "l", ParticipantID: "a", Kind: EventJoin})
+	w.RecordLock("l", true)
+	w.RecordEnd("l", time.Now())
+	w.Close()
+	// One attempt each: an ended lesson is not retried, and counts as ok.
+	want := "attendance attendance-event lesson-lock lesson-end"
+	if got := strings.Join(ops, " "); got != want {
+		t.Fatalf("observed %q, want %q", got, want)
+	}
 }

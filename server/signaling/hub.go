@@ -11,7 +11,6 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/netip"
-	"strings"
 	"sync"
 	"time"
 
@@ -113,6 +112,12 @@ type Hub struct {
 	log *slog.Logger
 	now func() time.Time
 
+	// mu guards the following fields: the indexes that lead from an id,
+	// a code or a link to a room or class. Lock order: a room's mu, then
+	// the hub's mu, never the other way round. Code holding a room's lock
+	// may look things up here (classInfo, lateAfter); code holding mu
+	// only copies what it needs and releases mu before it locks a room
+	// (Shutdown).
 	mu          sync.RWMutex
 	byID        map[string]*room
 	byCode      map[string]*room // key: hex of codes.HashCode
@@ -158,11 +163,11 @@ func (h *Hub) AddLesson(l Lesson, lines []roster.Line) {
 	// they join, so that the record also says who did not come.
 	if c := h.classInfo(l.ClassID); c != nil {
 		for _, st := range c.Roster {
-			id := "r-" + st.ID
+			id := codes.ListedParticipantID(st.ID)
 			if _, ok := r.students[id]; ok {
 				continue
 			}
-			ln := roster.Line{LessonID: l.ID, ParticipantID: id, Name: st.Name, Status: protocol.StatusAbsent}
+			ln := roster.Line{LessonID: l.ID, ParticipantID: id, Name: st.Name, Status: protocol.StatusAbsent, Listed: true}
 			r.students[id] = &student{line: ln}
 			r.order = append(r.order, id)
 			h.rec.Record(ln)
@@ -227,8 +232,12 @@ func (h *Hub) removeRoom(r *room) {
 
 // room is one live lesson.
 type room struct {
-	lesson Lesson
+	lesson Lesson // set before the room is published, then read-only
 
+	// mu guards the following fields, the students' state in them and
+	// the studentID and waitingID of the room's sessions. Taken before the
+	// hub's mu (see Hub.mu). One lock per room keeps lessons from waiting
+	// on each other.
 	mu       sync.Mutex
 	teacher  *Session
 	students map[string]*student
@@ -281,7 +290,7 @@ func (s *student) entry() protocol.Entry {
 		Status:    s.line.Status,
 		Online:    s.conn != nil,
 		Camera:    s.line.Camera,
-		Listed:    strings.HasPrefix(s.line.ParticipantID, "r-"),
+		Listed:    s.line.Listed,
 		Mic:       s.mic,
 		AudioOnly: s.audioOnly,
 		Called:    s.called,

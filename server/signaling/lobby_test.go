@@ -233,3 +233,39 @@ func TestEndSendsWaitingStudentsHome(t *testing.T) {
 	// The class has no live lesson any more.
 	studentHello(h, t, protocol.Hello{Personal: "lea-token"}).expectError(protocol.ErrNotStarted)
 }
+
+// A personal link works whatever case it is typed in, as it does for the
+// board: the token's hash normalises.
+func TestPersonalLinkInAnyCase(t *testing.T) {
+	h := classHub(t)
+	h.joinTeacher(t, "t-alice", "lesson-a")
+	oemer := studentHello(h, t, protocol.Hello{Personal: "OEMER-Token"})
+	var w protocol.Welcome
+	oemer.expect(protocol.TypeWelcome, &w)
+	if w.Self != "r-oemer" {
+		t.Fatalf("upper-cased personal link welcomed as %q", w.Self)
+	}
+}
+
+// Listed comes from how a student got in, not from the shape of its id:
+// a class-list student is listed, a stranger let in from the lobby is not.
+func TestListedMeansOnTheClassList(t *testing.T) {
+	h := classHub(t)
+	teacher, _ := h.joinTeacher(t, "t-alice", "lesson-a")
+	var e protocol.Entry
+	studentHello(h, t, protocol.Hello{Personal: "lea-token"}).expect(protocol.TypeWelcome, nil)
+	teacher.expect(protocol.TypeParticipant, &e)
+	if e.ID != codes.ListedParticipantID("lea") || !e.Listed {
+		t.Fatalf("class-list student: %+v", e)
+	}
+	eve := studentHello(h, t, protocol.Hello{Code: classCode, Name: "Eve"})
+	eve.expect(protocol.TypeWaiting, nil)
+	var lobby protocol.LobbyState
+	teacher.expect(protocol.TypeLobby, &lobby)
+	teacher.send(protocol.TypeAdmit, protocol.Admission{IDs: []string{lobby.Waiting[0].ID}})
+	eve.expect(protocol.TypeWelcome, nil)
+	teacher.expect(protocol.TypeParticipant, &e)
+	if e.Name != "Eve" || e.Listed {
+		t.Fatalf("admitted stranger: %+v", e)
+	}
+}

@@ -254,16 +254,16 @@ func (s *Session) helloStudent(h protocol.Hello) {
 		s.wait(r, codes.NewID(), name, h.Camera)
 		return
 	}
-	if known != nil {
-		if st := r.students["r-"+known.ID]; st != nil && st.removed {
+	var id string
+	if known == nil {
+		id = codes.NewID()
+	} else {
+		id = codes.ListedParticipantID(known.ID)
+		if st := r.students[id]; st != nil && st.removed {
 			// Sent out by the teacher: only the teacher lets them back.
-			s.wait(r, "r-"+known.ID, name, h.Camera)
+			s.wait(r, id, name, h.Camera)
 			return
 		}
-	}
-	id := codes.NewID()
-	if known != nil {
-		id = "r-" + known.ID
 	}
 	st := r.students[id]
 	if st == nil {
@@ -272,6 +272,7 @@ func (s *Session) helloStudent(h protocol.Hello) {
 			ParticipantID: id,
 			Name:          name,
 			Camera:        h.Camera,
+			Listed:        known != nil,
 		}}
 	} else {
 		st.line.Camera = h.Camera // a class-list student on another device

@@ -94,6 +94,8 @@ type wsConn struct {
 	wake    chan struct{} // capacity 1: "the queue is not empty"
 	closing chan struct{}
 
+	// mu guards the following fields: Send appends from hub goroutines,
+	// the write loop takes the queue, SetQueueLimit changes the limit.
 	mu    sync.Mutex
 	queue [][]byte
 	limit int

@@ -77,7 +77,7 @@ func (s *DB) CountAssignments(ctx context.Context, classID string) (int, error) 
 // UpdateAssignment changes title, body, due time and grace of an
 // assignment of the class; hand-ins and files stay.
 func (s *DB) UpdateAssignment(ctx context.Context, a board.Assignment) error {
-	return s.exec1(ctx,
+	return execOne(ctx, s.sql,
 		`UPDATE assignments SET title = ?, body = ?, due_at = ?, grace_minutes = ?, updated_at = ? WHERE id = ? AND class_id = ?`,
 		a.Title, a.Body, nullTime(a.Due), int(a.Grace/time.Minute), a.Updated.UnixMilli(), a.ID, a.ClassID)
 }
@@ -85,7 +85,7 @@ func (s *DB) UpdateAssignment(ctx context.Context, a board.Assignment) error {
 // SetAssignmentArchived archives an assignment (at) or brings it back
 // (zero at).
 func (s *DB) SetAssignmentArchived(ctx context.Context, classID, id string, at time.Time) error {
-	return s.exec1(ctx,
+	return execOne(ctx, s.sql,
 		`UPDATE assignments SET archived_at = ?, updated_at = ? WHERE id = ? AND class_id = ?`,
 		nullTime(at), time.Now().UnixMilli(), id, classID)
 }
@@ -99,21 +99,11 @@ func (s *DB) ReorderAssignments(ctx context.Context, classID string, ids []strin
 		return err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM assignments WHERE class_id = ? ORDER BY position, created_at`, classID)
-	if err != nil {
-		return err
-	}
-	var current []string
-	for rows.Next() {
+	current, err := queryAll(ctx, tx, func(row scanner) (string, error) {
 		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		current = append(current, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return id, row.Scan(&id)
+	}, `SELECT id FROM assignments WHERE class_id = ? ORDER BY position, created_at`, classID)
+	if err != nil {
 		return err
 	}
 	known := make(map[string]bool, len(current))
@@ -177,22 +167,9 @@ func (s *DB) Assignment(ctx context.Context, classID, id string) (board.Assignme
 // ClassAssignments lists a class's assignments with their files, in board
 // order, archived ones included.
 func (s *DB) ClassAssignments(ctx context.Context, classID string) ([]board.Assignment, error) {
-	rows, err := s.sql.QueryContext(ctx,
+	out, err := queryAll(ctx, s.sql, scanAssignment,
 		`SELECT `+assignmentColumns+` FROM assignments WHERE class_id = ? ORDER BY position, created_at`, classID)
 	if err != nil {
-		return nil, err
-	}
-	var out []board.Assignment
-	for rows.Next() {
-		a, err := scanAssignment(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	byID, err := s.assignmentFiles(ctx, `assignment_id IN (SELECT id FROM assignments WHERE class_id = ?)`, classID)
@@ -205,23 +182,24 @@ func (s *DB) ClassAssignments(ctx context.Context, classID string) ([]board.Assi
 	return out, nil
 }
 
+// scanFile reads a file row: the id of what it is attached to, and the file.
+func scanFile(row scanner) (string, board.File, error) {
+	var id string
+	var f board.File
+	err := row.Scan(&id, &f.Hash, &f.Name, &f.Type, &f.Size)
+	return id, f, err
+}
+
 func (s *DB) assignmentFiles(ctx context.Context, where string, arg any) (map[string][]board.File, error) {
-	rows, err := s.sql.QueryContext(ctx,
-		`SELECT assignment_id, hash, name, type, size FROM assignment_files WHERE `+where+` ORDER BY position`, arg)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[string][]board.File{}
-	for rows.Next() {
-		var id string
-		var f board.File
-		if err := rows.Scan(&id, &f.Hash, &f.Name, &f.Type, &f.Size); err != nil {
-			return nil, err
+	err := eachRow(ctx, s.sql, func(row scanner) error {
+		id, f, err := scanFile(row)
+		if err == nil {
+			out[id] = append(out[id], f)
 		}
-		out[id] = append(out[id], f)
-	}
-	return out, rows.Err()
+		return err
+	}, `SELECT assignment_id, hash, name, type, size FROM assignment_files WHERE `+where+` ORDER BY position`, arg)
+	return out, err
 }
 
 // AddAssignmentFile attaches a stored file to an assignment of the class.
@@ -232,12 +210,8 @@ func (s *DB) AddAssignmentFile(ctx context.Context, classID, assignmentID string
 		return err
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `UPDATE assignments SET updated_at = ? WHERE id = ? AND class_id = ?`, at.UnixMilli(), assignmentID, classID)
-	if err != nil {
+	if err := execOne(ctx, tx, `UPDATE assignments SET updated_at = ? WHERE id = ? AND class_id = ?`, at.UnixMilli(), assignmentID, classID); err != nil {
 		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
 	}
 	if _, err := tx.ExecContext(ctx,
 		`INSERT INTO assignment_files (assignment_id, hash, name, type, size, position)
@@ -256,14 +230,10 @@ func (s *DB) RemoveAssignmentFile(ctx context.Context, classID, assignmentID, ha
 		return err
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx,
+	if err := execOne(ctx, tx,
 		`DELETE FROM assignment_files WHERE assignment_id = ? AND hash = ?
-		 AND assignment_id IN (SELECT id FROM assignments WHERE class_id = ?)`, assignmentID, hash, classID)
-	if err != nil {
+		 AND assignment_id IN (SELECT id FROM assignments WHERE class_id = ?)`, assignmentID, hash, classID); err != nil {
 		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE assignments SET updated_at = ? WHERE id = ?`, at.UnixMilli(), assignmentID); err != nil {
 		return err
@@ -343,47 +313,30 @@ func (s *DB) StudentHandIns(ctx context.Context, studentID string) ([]board.Hand
 }
 
 func (s *DB) handIns(ctx context.Context, where string, arg any) ([]board.HandIn, error) {
-	rows, err := s.sql.QueryContext(ctx,
-		`SELECT `+handInColumns+` FROM handins h WHERE `+where+` ORDER BY h.created_at, h.id`, arg)
-	if err != nil {
-		return nil, err
-	}
-	var out []board.HandIn
-	index := map[string]int{}
-	for rows.Next() {
+	out, err := queryAll(ctx, s.sql, func(row scanner) (board.HandIn, error) {
 		var h board.HandIn
 		var created int64
 		var client sql.NullInt64
-		if err := rows.Scan(&h.ID, &h.AssignmentID, &h.StudentID, &h.Kind, &h.Text, &created, &client); err != nil {
-			rows.Close()
-			return nil, err
-		}
+		err := row.Scan(&h.ID, &h.AssignmentID, &h.StudentID, &h.Kind, &h.Text, &created, &client)
 		h.Created, h.ClientAt = time.UnixMilli(created), fromNull(client)
-		index[h.ID] = len(out)
-		out = append(out, h)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(out) == 0 {
+		return h, err
+	}, `SELECT `+handInColumns+` FROM handins h WHERE `+where+` ORDER BY h.created_at, h.id`, arg)
+	if err != nil || len(out) == 0 {
 		return out, err
 	}
-	frows, err := s.sql.QueryContext(ctx,
-		`SELECT f.handin_id, f.hash, f.name, f.type, f.size FROM handin_files f JOIN handins h ON h.id = f.handin_id
-		 WHERE `+where+` ORDER BY f.handin_id, f.position`, arg)
-	if err != nil {
-		return nil, err
+	index := make(map[string]int, len(out))
+	for i, h := range out {
+		index[h.ID] = i
 	}
-	defer frows.Close()
-	for frows.Next() {
-		var id string
-		var f board.File
-		if err := frows.Scan(&id, &f.Hash, &f.Name, &f.Type, &f.Size); err != nil {
-			return nil, err
-		}
-		if i, ok := index[id]; ok {
+	err = eachRow(ctx, s.sql, func(row scanner) error {
+		id, f, err := scanFile(row)
+		if i, ok := index[id]; ok && err == nil {
 			out[i].Files = append(out[i].Files, f)
 		}
-	}
-	return out, frows.Err()
+		return err
+	}, `SELECT f.handin_id, f.hash, f.name, f.type, f.size FROM handin_files f JOIN handins h ON h.id = f.handin_id
+		 WHERE `+where+` ORDER BY f.handin_id, f.position`, arg)
+	return out, err
 }
 
 // PurgeHandIns deletes hand-ins received before the cutoff, with their
@@ -399,17 +352,4 @@ func (s *DB) FileInUse(ctx context.Context, hash string) (bool, error) {
 		`SELECT (SELECT COUNT(*) FROM assignment_files WHERE hash = ?1) + (SELECT COUNT(*) FROM handin_files WHERE hash = ?1)`,
 		strings.ToLower(hash)).Scan(&n)
 	return n > 0, err
-}
-
-// exec1 runs a statement that must change exactly one row (else
-// ErrNotFound).
-func (s *DB) exec1(ctx context.Context, query string, args ...any) error {
-	res, err := s.sql.ExecContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
-	}
-	return nil
 }

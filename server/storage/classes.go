@@ -39,26 +39,12 @@ func (s *DB) CreateClass(ctx context.Context, c Class) error {
 
 // RenewClassCode replaces a class's code; the old one stops working.
 func (s *DB) RenewClassCode(ctx context.Context, id string, hash, enc []byte) error {
-	res, err := s.sql.ExecContext(ctx, `UPDATE classes SET code_hash = ?, code_enc = ? WHERE id = ?`, hash, enc, id)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return execOne(ctx, s.sql, `UPDATE classes SET code_hash = ?, code_enc = ? WHERE id = ?`, hash, enc, id)
 }
 
 // DeleteClass removes a class with its roster; its lessons stay, without class.
 func (s *DB) DeleteClass(ctx context.Context, id string) error {
-	res, err := s.sql.ExecContext(ctx, `DELETE FROM classes WHERE id = ?`, id)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return execOne(ctx, s.sql, `DELETE FROM classes WHERE id = ?`, id)
 }
 
 // Class loads one class.
@@ -80,20 +66,7 @@ func (s *DB) Classes(ctx context.Context, teacherID string) ([]Class, error) {
 		q += ` WHERE teacher_id = ?`
 		args = append(args, teacherID)
 	}
-	rows, err := s.sql.QueryContext(ctx, q+` ORDER BY name, id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Class
-	for rows.Next() {
-		c, err := scanClass(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.sql, scanClass, q+` ORDER BY name, id`, args...)
 }
 
 func scanClass(row scanner) (Class, error) {
@@ -124,77 +97,21 @@ func (s *DB) AddRosterStudents(ctx context.Context, students []RosterStudent) er
 
 // RemoveRosterStudent takes a student off a class list.
 func (s *DB) RemoveRosterStudent(ctx context.Context, classID, id string) error {
-	res, err := s.sql.ExecContext(ctx, `DELETE FROM roster WHERE id = ? AND class_id = ?`, id, classID)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return execOne(ctx, s.sql, `DELETE FROM roster WHERE id = ? AND class_id = ?`, id, classID)
 }
 
 // RenewRosterToken replaces a student's personal link.
 func (s *DB) RenewRosterToken(ctx context.Context, classID, id string, hash, enc []byte) error {
-	res, err := s.sql.ExecContext(ctx, `UPDATE roster SET token_hash = ?, token_enc = ? WHERE id = ? AND class_id = ?`, hash, enc, id, classID)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return execOne(ctx, s.sql, `UPDATE roster SET token_hash = ?, token_enc = ? WHERE id = ? AND class_id = ?`, hash, enc, id, classID)
 }
 
 // Roster lists a class's students by name.
 func (s *DB) Roster(ctx context.Context, classID string) ([]RosterStudent, error) {
-	rows, err := s.sql.QueryContext(ctx,
-		`SELECT id, class_id, name, token_hash, token_enc, created_at FROM roster WHERE class_id = ? ORDER BY name, id`, classID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []RosterStudent
-	for rows.Next() {
+	return queryAll(ctx, s.sql, func(row scanner) (RosterStudent, error) {
 		var r RosterStudent
 		var created int64
-		if err := rows.Scan(&r.ID, &r.ClassID, &r.Name, &r.TokenHash, &r.TokenEnc, &created); err != nil {
-			return nil, err
-		}
+		err := row.Scan(&r.ID, &r.ClassID, &r.Name, &r.TokenHash, &r.TokenEnc, &created)
 		r.CreatedAt = time.UnixMilli(created)
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
-// SetLessonClass ties a lesson to a class.
-func (s *DB) SetLessonClass(ctx context.Context, lessonID, classID string) error {
-	_, err := s.sql.ExecContext(ctx, `UPDATE lessons SET class_id = ? WHERE id = ?`, classID, lessonID)
-	return err
-}
-
-// LessonClass returns the class of a lesson, "" for an ad-hoc lesson.
-func (s *DB) LessonClass(ctx context.Context, lessonID string) (string, error) {
-	var id sql.NullString
-	err := s.sql.QueryRowContext(ctx, `SELECT class_id FROM lessons WHERE id = ?`, lessonID).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", ErrNotFound
-	}
-	return id.String, err
-}
-
-// SetLessonLocked records whether a lesson admits new students.
-func (s *DB) SetLessonLocked(ctx context.Context, lessonID string, locked bool) error {
-	_, err := s.sql.ExecContext(ctx, `UPDATE lessons SET locked = ? WHERE id = ?`, locked, lessonID)
-	return err
-}
-
-// LessonLocked reports whether a lesson is locked.
-func (s *DB) LessonLocked(ctx context.Context, lessonID string) (bool, error) {
-	var locked bool
-	err := s.sql.QueryRowContext(ctx, `SELECT locked FROM lessons WHERE id = ?`, lessonID).Scan(&locked)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, ErrNotFound
-	}
-	return locked, err
+		return r, err
+	}, `SELECT id, class_id, name, token_hash, token_enc, created_at FROM roster WHERE class_id = ? ORDER BY name, id`, classID)
 }

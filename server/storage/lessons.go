@@ -4,7 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
+
+	"ersatzraum/server/roster"
 )
 
 // Lesson is one live lesson of a teacher.
@@ -13,73 +16,81 @@ type Lesson struct {
 	TeacherID string
 	Title     string
 	CodeHash  []byte
+	ClassID   string // "" for an ad-hoc lesson
+	Locked    bool   // admits nobody new
 	CreatedAt time.Time
 	EndedAt   time.Time // zero while the lesson runs
 }
 
-// CreateLesson inserts a lesson.
+// lessonColumns are read by scanLesson, in its order.
+const lessonColumns = `id, teacher_id, title, code_hash, class_id, locked, created_at, ended_at`
+
+// CreateLesson inserts a lesson with its class and lock in one write.
 func (s *DB) CreateLesson(ctx context.Context, l Lesson) error {
 	_, err := s.sql.ExecContext(ctx,
-		`INSERT INTO lessons (id, teacher_id, title, code_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
-		l.ID, l.TeacherID, l.Title, l.CodeHash, l.CreatedAt.UnixMilli())
+		`INSERT INTO lessons (id, teacher_id, title, code_hash, class_id, locked, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		l.ID, l.TeacherID, l.Title, l.CodeHash, sql.NullString{String: l.ClassID, Valid: l.ClassID != ""}, l.Locked, l.CreatedAt.UnixMilli())
 	return err
 }
 
-// EndLesson records the end of a lesson.
+// errEnded is ErrNotFound for callers of storage and roster.ErrLessonEnded
+// for the roster writer, which then counts the end as written.
+var errEnded = fmt.Errorf("%w: %w", ErrNotFound, roster.ErrLessonEnded)
+
+// EndLesson records the end of a lesson. A lesson that has already ended
+// (or does not exist) is ErrNotFound.
 func (s *DB) EndLesson(ctx context.Context, id string, at time.Time) error {
-	res, err := s.sql.ExecContext(ctx, `UPDATE lessons SET ended_at = ? WHERE id = ? AND ended_at IS NULL`, at.UnixMilli(), id)
-	if err != nil {
-		return err
+	err := execOne(ctx, s.sql, `UPDATE lessons SET ended_at = ? WHERE id = ? AND ended_at IS NULL`, at.UnixMilli(), id)
+	if errors.Is(err, ErrNotFound) {
+		return errEnded
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return err
 }
 
 // Lesson loads one lesson.
 func (s *DB) Lesson(ctx context.Context, id string) (Lesson, error) {
-	row := s.sql.QueryRowContext(ctx,
-		`SELECT id, teacher_id, title, code_hash, created_at, ended_at FROM lessons WHERE id = ?`, id)
-	l, err := scanLesson(row)
+	l, err := scanLesson(s.sql.QueryRowContext(ctx, `SELECT `+lessonColumns+` FROM lessons WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return l, ErrNotFound
 	}
 	return l, err
 }
 
-// ActiveLessons lists the lessons that have not ended, oldest first.
+// ActiveLessons lists the lessons that have not ended, oldest first, each
+// with its class and lock: what a starting hub needs.
 func (s *DB) ActiveLessons(ctx context.Context) ([]Lesson, error) {
-	rows, err := s.sql.QueryContext(ctx,
-		`SELECT id, teacher_id, title, code_hash, created_at, ended_at FROM lessons
-		 WHERE ended_at IS NULL ORDER BY created_at`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Lesson
-	for rows.Next() {
-		l, err := scanLesson(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.sql, scanLesson,
+		`SELECT `+lessonColumns+` FROM lessons WHERE ended_at IS NULL ORDER BY created_at`)
 }
 
-type scanner interface{ Scan(dest ...any) error }
+// ClassLessons lists the lessons of a class, newest first.
+func (s *DB) ClassLessons(ctx context.Context, classID string) ([]Lesson, error) {
+	return queryAll(ctx, s.sql, scanLesson,
+		`SELECT `+lessonColumns+` FROM lessons WHERE class_id = ? ORDER BY created_at DESC`, classID)
+}
+
+// SetLessonClass ties a lesson to a class.
+func (s *DB) SetLessonClass(ctx context.Context, lessonID, classID string) error {
+	_, err := s.sql.ExecContext(ctx, `UPDATE lessons SET class_id = ? WHERE id = ?`, classID, lessonID)
+	return err
+}
+
+// SetLessonLocked records whether a lesson admits new students.
+func (s *DB) SetLessonLocked(ctx context.Context, lessonID string, locked bool) error {
+	_, err := s.sql.ExecContext(ctx, `UPDATE lessons SET locked = ? WHERE id = ?`, locked, lessonID)
+	return err
+}
 
 func scanLesson(row scanner) (Lesson, error) {
 	var l Lesson
+	var class sql.NullString
 	var created int64
 	var ended sql.NullInt64
-	if err := row.Scan(&l.ID, &l.TeacherID, &l.Title, &l.CodeHash, &created, &ended); err != nil {
+	if err := row.Scan(&l.ID, &l.TeacherID, &l.Title, &l.CodeHash, &class, &l.Locked, &created, &ended); err != nil {
 		return l, err
 	}
+	l.ClassID = class.String
 	l.CreatedAt = time.UnixMilli(created)
-	if ended.Valid {
-		l.EndedAt = time.UnixMilli(ended.Int64)
-	}
+	l.EndedAt = fromNull(ended)
 	return l, nil
 }

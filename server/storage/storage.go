@@ -218,4 +218,11 @@ CREATE TABLE handin_files (
 );
 CREATE INDEX handin_files_hash ON handin_files(hash);
 `,
+	// 5: whether a roll-call line is a class-list student's is a column
+	// of its own. Until now it was read from the participant id's "r-"
+	// prefix, so the lines written before say it that way.
+	`
+ALTER TABLE attendance ADD COLUMN listed INTEGER NOT NULL DEFAULT 0;
+UPDATE attendance SET listed = 1 WHERE substr(participant_id, 1, 2) = 'r-';
+`,
 }

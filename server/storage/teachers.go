@@ -25,7 +25,7 @@ var ErrTeacherExists = errors.New("already exists")
 
 const teacherColumns = `id, name, created_at, admin, password_hash IS NOT NULL`
 
-func scanTeacher(row interface{ Scan(...any) error }) (Teacher, error) {
+func scanTeacher(row scanner) (Teacher, error) {
 	var t Teacher
 	var created int64
 	err := row.Scan(&t.ID, &t.Name, &created, &t.Admin, &t.HasPassword)
@@ -46,20 +46,7 @@ func (s *DB) CreateTeacher(ctx context.Context, t Teacher) error {
 
 // Teachers lists all teachers by name.
 func (s *DB) Teachers(ctx context.Context) ([]Teacher, error) {
-	rows, err := s.sql.QueryContext(ctx, `SELECT `+teacherColumns+` FROM teachers ORDER BY name`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Teacher
-	for rows.Next() {
-		t, err := scanTeacher(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.sql, scanTeacher, `SELECT `+teacherColumns+` FROM teachers ORDER BY name`)
 }
 
 // Teacher loads one teacher by id.
@@ -86,7 +73,7 @@ func (s *DB) SetPassword(ctx context.Context, teacherID, hash string) error {
 	if hash != "" {
 		v = hash
 	}
-	return s.execOne(ctx, `UPDATE teachers SET password_hash = ? WHERE id = ?`, v, teacherID)
+	return execOne(ctx, s.sql, `UPDATE teachers SET password_hash = ? WHERE id = ?`, v, teacherID)
 }
 
 // PasswordHash returns a teacher's password hash, "" when none is set.
@@ -101,13 +88,13 @@ func (s *DB) PasswordHash(ctx context.Context, teacherID string) (string, error)
 
 // SetAdmin grants or withdraws a teacher's admin rights.
 func (s *DB) SetAdmin(ctx context.Context, teacherID string, admin bool) error {
-	return s.execOne(ctx, `UPDATE teachers SET admin = ? WHERE id = ?`, admin, teacherID)
+	return execOne(ctx, s.sql, `UPDATE teachers SET admin = ? WHERE id = ?`, admin, teacherID)
 }
 
 // DeleteTeacher removes a teacher and, by cascade, their sessions, login
 // tokens, classes (with rosters) and lessons (with attendance).
 func (s *DB) DeleteTeacher(ctx context.Context, teacherID string) error {
-	return s.execOne(ctx, `DELETE FROM teachers WHERE id = ?`, teacherID)
+	return execOne(ctx, s.sql, `DELETE FROM teachers WHERE id = ?`, teacherID)
 }
 
 // DeleteSessions ends every session of a teacher.
@@ -125,34 +112,15 @@ func (s *DB) InvalidateLoginTokens(ctx context.Context, teacherID string) error 
 
 // ActiveSessions counts the unexpired sessions of every teacher who has any.
 func (s *DB) ActiveSessions(ctx context.Context, now time.Time) (map[string]int, error) {
-	rows, err := s.sql.QueryContext(ctx,
-		`SELECT teacher_id, COUNT(*) FROM sessions WHERE expires_at > ? GROUP BY teacher_id`, now.UnixMilli())
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[string]int{}
-	for rows.Next() {
+	err := eachRow(ctx, s.sql, func(row scanner) error {
 		var id string
 		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
+		err := row.Scan(&id, &n)
 		out[id] = n
-	}
-	return out, rows.Err()
-}
-
-// execOne runs a statement that must touch exactly one row.
-func (s *DB) execOne(ctx context.Context, query string, args ...any) error {
-	res, err := s.sql.ExecContext(ctx, query, args...)
-	if err != nil {
 		return err
-	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	}, `SELECT teacher_id, COUNT(*) FROM sessions WHERE expires_at > ? GROUP BY teacher_id`, now.UnixMilli())
+	return out, err
 }
 
 // PutLoginToken stores the hash of a one-time login token.
