@@ -194,7 +194,7 @@ func TestAttachmentName(t *testing.T) {
 		"Anwesenheit-Straße 5c Chemie-2026": {"Anwesenheit-Strasse-5c-Chemie-2026.csv", "Anwesenheit-Straße-5c-Chemie-2026.csv"},
 	}
 	for in, want := range cases {
-		cd := attachmentName(in)
+		cd := attachment(exportName(in) + ".csv")
 		if !strings.HasPrefix(cd, `attachment; filename="`+want[0]+`"; filename*=UTF-8''`) {
 			t.Errorf("%q: %s", in, cd)
 		}
@@ -340,7 +340,7 @@ func TestRecordsAccess(t *testing.T) {
 func TestClassHistoryEndpoint(t *testing.T) {
 	f := newRecordsFixture(t)
 	resp := f.e.do("GET", "/api/classes/"+f.class.ID+"/lessons", nil, f.alice)
-	var got []LessonRecord
+	var got []protocol.LessonRecord
 	decodeJSON(t, resp, &got)
 	if len(got) != 2 || got[0].ID != f.second.ID || got[1].ID != f.first.ID {
 		t.Fatalf("history (newest first): %+v", got)
@@ -351,13 +351,13 @@ func TestClassHistoryEndpoint(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := countStatuses(lines); got[i].Counts != want {
-			t.Errorf("lesson %d counts %+v, want %+v", i, got[i].Counts, want)
+		if want := countStatuses(lines); got[i].RollCallCounts != want {
+			t.Errorf("lesson %d counts %+v, want %+v", i, got[i].RollCallCounts, want)
 		}
 	}
 	old := got[1]
 	if old.Present < 1 || old.Late != 1 || old.Absent < 1 || old.Excused != 1 {
-		t.Errorf("first lesson counts %+v", old.Counts)
+		t.Errorf("first lesson counts %+v", old.RollCallCounts)
 	}
 	if old.Title != "7b Mathe" || !old.StartedAt.Equal(f.firstStart) || !old.EndedAt.Equal(f.firstEnd) || !got[0].EndedAt.IsZero() {
 		t.Errorf("lesson times: %+v / %+v", old, got[0])
