@@ -2,94 +2,112 @@ package protocol
 
 import "time"
 
-// The JSON bodies of the HTTP API that the browser reads as the server
-// writes them (docs/protocol.md, "HTTP API"): one definition for both
-// sides.
+// The HTTP API (docs/protocol.md, "HTTP API"): every JSON body the browser
+// sends or reads, the error codes only HTTP answers, and the limits both
+// sides check. One definition for browser and server, so that neither can
+// drift from the other. The board's part is in board.go.
 
-// BoardFile describes a stored file.
-type BoardFile struct {
-	Hash string `json:"hash"`
+// Error codes of the HTTP API besides the shared ones in protocol.go
+// (unauthorized, bad-payload, bad-name, unknown-lesson, rate-limited,
+// too-large). Each is listed in docs/protocol.md.
+const (
+	ErrInternal       = "internal"        // 500: storage or another part failed
+	ErrBadLogin       = "bad-login"       // name or password wrong (indistinguishable)
+	ErrBusy           = "busy"            // all password-hashing slots taken
+	ErrWeakPassword   = "weak-password"   // shorter than MinPasswordRunes
+	ErrCrossSite      = "cross-site"      // a state change from a foreign page
+	ErrUnknownClass   = "unknown-class"   // no such class, or another teacher's
+	ErrUnknownStudent = "unknown-student" // no such student on the class list
+	ErrDuplicateName  = "duplicate-name"  // the name is on the class list already
+	ErrRosterFull     = "roster-full"     // more than MaxRoster students
+	ErrBadCSV         = "bad-csv"         // a class list file that cannot be read
+)
+
+// Limits of the HTTP API that the browser checks before it asks.
+const (
+	// MinPasswordRunes is the shortest teacher password accepted.
+	MinPasswordRunes = 10
+	// MaxRoster bounds a class list; a German class has at most about 35.
+	MaxRoster = 200
+	// MaxLateAfterMinutes bounds a class's late limit.
+	MaxLateAfterMinutes = 90
+)
+
+// ErrorBody is the body of every refusal of the HTTP API.
+type ErrorBody struct {
+	Error Error `json:"error"`
+}
+
+// LoginRequest is the body of POST /api/login.
+type LoginRequest struct {
+	Name     string `json:"name"`
+	Password string `json:"password"`
+}
+
+// PasswordRequest is the body of POST /api/password.
+type PasswordRequest struct {
+	Password string `json:"password"`
+}
+
+// Me answers GET /api/me (and a successful POST /api/login).
+type Me struct {
+	Teacher TeacherInfo `json:"teacher"`
+}
+
+// TeacherInfo describes the signed-in teacher.
+type TeacherInfo struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	HasPassword bool   `json:"hasPassword"`
+}
+
+// CreateLessonRequest is the body of POST /api/lessons. A lesson of a
+// class takes the class's name when it has no title of its own.
+type CreateLessonRequest struct {
+	Title   string `json:"title"`
+	ClassID string `json:"classId,omitempty"`
+}
+
+// AttendanceLine is one line of GET /api/lessons/{id}/attendance.
+type AttendanceLine struct {
+	Name     string    `json:"name"`
+	Status   string    `json:"status"`
+	JoinedAt time.Time `json:"joinedAt,omitzero"` // absent: never joined
+	LeftAt   time.Time `json:"leftAt,omitzero"`
+}
+
+// CreateClassRequest is the body of POST /api/classes.
+type CreateClassRequest struct {
 	Name string `json:"name"`
-	Type string `json:"type"`
-	Size int64  `json:"size"`
 }
 
-// BoardCounts are the states of an assignment over the class list.
-type BoardCounts struct {
-	HandedIn int `json:"handedIn"`
-	Late     int `json:"late"`
-	Done     int `json:"done"`
-	Missing  int `json:"missing"`
-	Open     int `json:"open"`
+// AddStudentsRequest is the JSON body of POST /api/classes/{id}/students
+// (the other one is a CSV file).
+type AddStudentsRequest struct {
+	Names []string `json:"names"`
 }
 
-// BoardHandIn is one hand-in (or "done" mark).
-type BoardHandIn struct {
-	ID         string      `json:"id"`
-	Kind       string      `json:"kind"`
-	Text       string      `json:"text"`
-	ReceivedAt time.Time   `json:"receivedAt"`
-	ClientAt   time.Time   `json:"clientAt,omitzero"`
-	Late       bool        `json:"late"`
-	Files      []BoardFile `json:"files"`
+// ClassSettings is the body of POST /api/classes/{id}/settings. A pointer,
+// so that a missing value is told apart from 0.
+type ClassSettings struct {
+	LateAfterMinutes *int `json:"lateAfterMinutes"`
 }
 
-// BoardAssignment is an assignment as teachers (with Counts) and
-// students (with State and HandIns) see it.
-type BoardAssignment struct {
-	ID           string      `json:"id"`
-	Title        string      `json:"title"`
-	Body         string      `json:"body"`
-	Due          time.Time   `json:"due,omitzero"`
-	GraceMinutes int         `json:"graceMinutes"`
-	Closes       time.Time   `json:"closes,omitzero"`
-	Position     int         `json:"position"`
-	Archived     bool        `json:"archived"`
-	CreatedAt    time.Time   `json:"createdAt"`
-	UpdatedAt    time.Time   `json:"updatedAt"`
-	Files        []BoardFile `json:"files"`
-	// Teacher view.
-	Counts *BoardCounts `json:"counts,omitempty"`
-	// Student view.
-	State   string        `json:"state,omitempty"`
-	HandIns []BoardHandIn `json:"handIns,omitempty"`
+// RollCallCounts are the number of participants per roll-call status.
+type RollCallCounts struct {
+	Present int `json:"present"`
+	Late    int `json:"late"`
+	Absent  int `json:"absent"`
+	Excused int `json:"excused"`
 }
 
-// TeacherBoard answers GET /api/classes/{id}/board.
-type TeacherBoard struct {
-	ClassID     string            `json:"classId"`
-	ClassName   string            `json:"className"`
-	Students    int               `json:"students"`
-	Assignments []BoardAssignment `json:"assignments"`
-}
-
-// StudentBoard answers GET /api/board.
-type StudentBoard struct {
-	ClassID     string            `json:"classId"`
-	ClassName   string            `json:"className"`
-	Student     BoardStudent      `json:"student"`
-	UpdatedAt   time.Time         `json:"updatedAt,omitzero"`
-	Assignments []BoardAssignment `json:"assignments"`
-}
-
-// BoardStudent names a student on the class list.
-type BoardStudent struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-}
-
-// StudentHandIns is one student's line in GET …/handins.
-type StudentHandIns struct {
-	Student    BoardStudent  `json:"student"`
-	State      string        `json:"state"`
-	ReceivedAt time.Time     `json:"receivedAt,omitzero"` // the latest hand-in
-	HandIns    []BoardHandIn `json:"handIns"`
-}
-
-// HandInsView answers GET /api/classes/{id}/board/{aid}/handins.
-type HandInsView struct {
-	Assignment BoardAssignment  `json:"assignment"`
-	Students   []StudentHandIns `json:"students"`
+// LessonRecord is one line of GET /api/classes/{id}/lessons.
+type LessonRecord struct {
+	ID        string    `json:"id"`
+	Title     string    `json:"title"`
+	StartedAt time.Time `json:"startedAt"`
+	EndedAt   time.Time `json:"endedAt,omitzero"` // absent while the lesson runs
+	RollCallCounts
 }
 
 // ClassSummary is one line of GET /api/classes.

@@ -6,11 +6,8 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"ersatzraum/app/i18n"
+	"ersatzraum/app/protocol"
 )
-
-// minPasswordRunes mirrors the server's rule (accounts.MinPasswordRunes),
-// so that a short password is caught before it is sent.
-const minPasswordRunes = 10
 
 // Account is the page /konto, where a signed-in teacher sets or changes
 // the password for later logins. A first login link leads here.
@@ -33,12 +30,7 @@ type Account struct {
 func (a *Account) OnMount(ctx app.Context) {
 	a.lang, a.mounted = currentLang(ctx), true
 	ctx.Async(func() {
-		var me struct {
-			Teacher struct {
-				Name        string `json:"name"`
-				HasPassword bool   `json:"hasPassword"`
-			} `json:"teacher"`
-		}
+		var me protocol.Me
 		err := apiCall("GET", "/api/me", nil, &me)
 		ctx.Dispatch(func(app.Context) {
 			a.loaded = true
@@ -90,7 +82,7 @@ func (a *Account) renderForm() app.UI {
 				ID("new-password").
 				Type("password").
 				Required(true).
-				Attr("minlength", minPasswordRunes).
+				Attr("minlength", protocol.MinPasswordRunes).
 				Attr("autocomplete", "new-password").
 				Aria("describedby", "password-rule").
 				Value(a.password).
@@ -119,7 +111,7 @@ func (a *Account) save(ctx app.Context, e app.Event) {
 		return
 	}
 	switch {
-	case utf8.RuneCountInString(a.password) < minPasswordRunes:
+	case utf8.RuneCountInString(a.password) < protocol.MinPasswordRunes: // caught before it is sent
 		a.err = i18n.T(a.lang, "account.weak")
 		return
 	case a.password != a.repeat:
@@ -129,17 +121,17 @@ func (a *Account) save(ctx app.Context, e app.Event) {
 	a.busy, a.err = true, ""
 	password := a.password
 	ctx.Async(func() {
-		err := apiCall("POST", "/api/password", map[string]string{"password": password}, nil)
+		err := apiCall("POST", "/api/password", protocol.PasswordRequest{Password: password}, nil)
 		ctx.Dispatch(func(app.Context) {
 			a.busy = false
 			switch {
 			case err == nil:
 				a.saved, a.hasPassword, a.password, a.repeat = true, true, "", ""
-			case err.Error() == "weak-password":
+			case err.Error() == protocol.ErrWeakPassword:
 				a.err = i18n.T(a.lang, "account.weak")
-			case err.Error() == "unauthorized":
+			case err.Error() == protocol.ErrUnauthorized:
 				a.teacher = ""
-			case err.Error() == "busy":
+			case err.Error() == protocol.ErrBusy:
 				a.err = i18n.T(a.lang, "login.busy")
 			default:
 				a.err = i18n.T(a.lang, "account.failed", err.Error())

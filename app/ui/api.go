@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"ersatzraum/app/protocol"
 )
 
 // apiCall sends a JSON request to the server's API with the browser's
@@ -46,9 +48,7 @@ func apiCall(method, path string, in, out any) error {
 	}
 	raw := []byte(text.String())
 	if status := resp.Get("status").Int(); status >= 300 {
-		var e struct {
-			Error struct{ Code string } `json:"error"`
-		}
+		var e protocol.ErrorBody
 		if json.Unmarshal(raw, &e) == nil && e.Error.Code != "" {
 			return errors.New(e.Error.Code)
 		}

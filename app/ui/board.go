@@ -8,6 +8,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"ersatzraum/app/i18n"
+	"ersatzraum/app/protocol"
 )
 
 // What the teacher's and the student's board pages share; the board's
@@ -16,13 +17,13 @@ import (
 // stateText names an assignment's state for a student.
 func stateText(l i18n.Lang, state string) string {
 	switch state {
-	case "handed-in":
+	case protocol.BoardStateHandedIn:
 		return i18n.T(l, "board.state.handedin")
-	case "late":
+	case protocol.BoardStateLate:
 		return i18n.T(l, "board.state.late")
-	case "done":
+	case protocol.BoardStateDone:
 		return i18n.T(l, "board.state.done")
-	case "missing":
+	case protocol.BoardStateMissing:
 		return i18n.T(l, "board.state.missing")
 	}
 	return i18n.T(l, "board.state.open")
@@ -89,7 +90,9 @@ func indexURL(s string) int {
 
 // --- the outbox ---
 
-// outboxItem is a hand-in or "done" mark waiting in IndexedDB.
+// outboxItem is a hand-in or "done" mark waiting in IndexedDB. The record
+// there is the browser's own; what goes to the server is the multipart
+// form of outboxFlush, with protocol's field names.
 type outboxItem struct {
 	Seq   int
 	ID    string
@@ -174,13 +177,13 @@ func outboxFlush(token string) (warnings []string, err error) {
 			continue
 		}
 		fd := newFormData()
-		fd.Call("append", "kind", it.Kind)
-		fd.Call("append", "text", it.v.Get("text").String())
-		fd.Call("append", "clientAt", it.v.Get("clientAt").String())
+		fd.Call("append", protocol.FieldKind, it.Kind)
+		fd.Call("append", protocol.FieldText, it.v.Get("text").String())
+		fd.Call("append", protocol.FieldClientAt, it.v.Get("clientAt").String())
 		fs := it.v.Get("files")
 		for i := 0; i < fs.Length(); i++ {
 			f := fs.Index(i)
-			fd.Call("append", "files", f.Get("blob"), f.Get("name").String())
+			fd.Call("append", protocol.FieldFiles, f.Get("blob"), f.Get("name").String())
 		}
 		err := fetchAPI("PUT", "/api/board/"+it.AID+"/handins/"+it.ID, fd, bearer(token), nil)
 		if err == nil {
@@ -193,8 +196,8 @@ func outboxFlush(token string) (warnings []string, err error) {
 		if !refused || he.status >= 500 {
 			return warnings, err // try again later, in order
 		}
-		if he.status == 409 && he.code == "conflict" {
-			warnings = append(warnings, "conflict")
+		if he.status == 409 && he.code == protocol.ErrConflict {
+			warnings = append(warnings, protocol.ErrConflict)
 			if err := idbDelete(storeOut, it.Seq); err != nil {
 				return warnings, err
 			}

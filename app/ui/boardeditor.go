@@ -15,6 +15,13 @@ import (
 // dueLayout is the value format of input type=datetime-local.
 const dueLayout = "2006-01-02T15:04"
 
+// The form asks for the grace window in whole days; the API counts
+// minutes.
+const (
+	minutesPerDay = 24 * 60
+	maxGraceDays  = protocol.MaxGraceMinutes / minutesPerDay
+)
+
 // BoardEditor is the teacher's assignment board of a class: the list with
 // counts, a form to create and edit, order, archive, attachments, and per
 // assignment who handed in what.
@@ -124,7 +131,8 @@ func (b *BoardEditor) renderItem(i int) app.UI {
 				OnClick(func(ctx app.Context, e app.Event) { b.move(ctx, i, 1) }),
 			app.Button().Class("button small secondary archive").Disabled(b.busy).Text(i18n.T(l, archiveLabel)).
 				OnClick(func(ctx app.Context, e app.Event) {
-					b.send(ctx, "POST", "/"+a.ID+"/archive", map[string]bool{"archived": !a.Archived}, "")
+					archived := !a.Archived
+					b.send(ctx, "POST", "/"+a.ID+"/archive", protocol.ArchiveRequest{Archived: &archived}, "")
 				}),
 			app.Button().Class("button small show-handins").Disabled(b.busy).Text(i18n.T(l, "board.handins")).
 				OnClick(func(ctx app.Context, e app.Event) { b.showHandIns(ctx, a.ID) }),
@@ -160,7 +168,7 @@ func (b *BoardEditor) renderHandIns(a protocol.BoardAssignment) app.UI {
 					app.Td().Body(app.Range(st.HandIns).Slice(func(j int) app.UI {
 						h := st.HandIns[j]
 						return app.Div().Class("handin").DataSet("id", h.ID).Body(
-							app.If(h.Kind == "done", func() app.UI { return app.Span().Text(i18n.T(l, "board.state.done")) }),
+							app.If(h.Kind == protocol.HandInKindDone, func() app.UI { return app.Span().Text(i18n.T(l, "board.state.done")) }),
 							app.If(h.Text != "", func() app.UI { return app.P().Class("handin-text").Text(h.Text) }),
 							app.Range(h.Files).Slice(func(k int) app.UI {
 								f := h.Files[k]
@@ -184,15 +192,15 @@ func (b *BoardEditor) renderForm() app.UI {
 	return app.Form().ID("board-form").OnSubmit(b.save).Body(app.FieldSet().Disabled(b.busy).Body(
 		app.Legend().Text(i18n.T(l, heading)),
 		app.Label().For("board-title").Text(i18n.T(l, "board.field.title")),
-		app.Input().ID("board-title").Type("text").MaxLength(120).Required(true).Value(b.title).OnInput(b.ValueTo(&b.title)),
+		app.Input().ID("board-title").Type("text").MaxLength(protocol.MaxAssignmentTitleRunes).Required(true).Value(b.title).OnInput(b.ValueTo(&b.title)),
 		app.Label().For("board-body").Text(i18n.T(l, "board.field.body")),
 		app.Textarea().ID("board-body").Rows(6).Text(b.body).OnInput(b.ValueTo(&b.body)),
 		app.Label().For("board-due").Text(i18n.T(l, "board.field.due")),
 		app.Input().ID("board-due").Type("datetime-local").Value(b.due).OnInput(b.ValueTo(&b.due)),
 		app.Label().For("board-grace").Text(i18n.T(l, "board.field.grace")),
-		app.Input().ID("board-grace").Type("number").Min(0).Max(14).Value(b.grace).OnInput(b.ValueTo(&b.grace)),
+		app.Input().ID("board-grace").Type("number").Min(0).Max(maxGraceDays).Value(b.grace).OnInput(b.ValueTo(&b.grace)),
 		app.Label().For("board-file").Text(i18n.T(l, "board.field.files")),
-		app.Input().ID("board-file").Type("file").Multiple(true).Accept("application/pdf,image/png,image/jpeg,image/webp"),
+		app.Input().ID("board-file").Type("file").Multiple(true).Accept(strings.Join(protocol.AttachmentTypes, ",")),
 		app.Div().Class("actions-row").Body(
 			app.Button().ID("board-save").Type("submit").Class("button").Text(i18n.T(l, "board.save")),
 			app.If(b.editing != "", func() app.UI {
@@ -207,7 +215,7 @@ func (b *BoardEditor) edit(a protocol.BoardAssignment) {
 	b.editing, b.title, b.body, b.due, b.grace = a.ID, a.Title, a.Body, "", ""
 	if !a.Due.IsZero() {
 		b.due = a.Due.Local().Format(dueLayout)
-		b.grace = strconv.Itoa(a.GraceMinutes / 1440)
+		b.grace = strconv.Itoa(a.GraceMinutes / minutesPerDay)
 	}
 	for id, v := range map[string]string{"board-title": b.title, "board-body": b.body, "board-due": b.due, "board-grace": b.grace} {
 		if el := app.Window().GetElementByID(id); el.Truthy() {
@@ -218,21 +226,21 @@ func (b *BoardEditor) edit(a protocol.BoardAssignment) {
 
 func (b *BoardEditor) save(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	req := map[string]any{"title": strings.TrimSpace(b.title), "body": b.body, "graceMinutes": 0}
+	req := protocol.AssignmentRequest{Title: strings.TrimSpace(b.title), Body: b.body}
 	if d := strings.TrimSpace(b.due); d != "" {
 		t, err := time.ParseInLocation(dueLayout, d, time.Local)
 		if err != nil {
 			b.err = i18n.T(b.Lang, "board.bad.due")
 			return
 		}
-		req["due"] = t.Format(time.RFC3339)
+		req.Due = &t
 		if g := strings.TrimSpace(b.grace); g != "" {
 			days, err := strconv.Atoi(g)
-			if err != nil || days < 0 || days > 14 {
+			if err != nil || days < 0 || days > maxGraceDays {
 				b.err = i18n.T(b.Lang, "board.bad.grace")
 				return
 			}
-			req["graceMinutes"] = days * 1440
+			req.GraceMinutes = days * minutesPerDay
 		}
 	}
 	var files []app.Value
@@ -304,7 +312,7 @@ func (b *BoardEditor) move(ctx app.Context, i, dir int) {
 		ids[k] = a.ID
 	}
 	ids[i], ids[j] = ids[j], ids[i]
-	b.send(ctx, "POST", "/order", map[string][]string{"ids": ids}, "")
+	b.send(ctx, "POST", "/order", protocol.BoardOrder{IDs: ids}, "")
 }
 
 func (b *BoardEditor) showHandIns(ctx app.Context, aid string) {

@@ -2,24 +2,12 @@ package ui
 
 import (
 	"strconv"
-	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"ersatzraum/app/i18n"
+	"ersatzraum/app/protocol"
 )
-
-// LessonRecord mirrors one line of GET /api/classes/{id}/lessons.
-type LessonRecord struct {
-	ID        string    `json:"id"`
-	Title     string    `json:"title"`
-	StartedAt time.Time `json:"startedAt"`
-	EndedAt   time.Time `json:"endedAt"`
-	Present   int       `json:"present"`
-	Late      int       `json:"late"`
-	Absent    int       `json:"absent"`
-	Excused   int       `json:"excused"`
-}
 
 // downloadName is only a fallback: the server's Content-Disposition names
 // the file after the lesson or class and date. An empty download attribute
@@ -37,7 +25,7 @@ type ClassHistory struct {
 
 	loadedFor string
 	loaded    bool
-	lessons   []LessonRecord
+	lessons   []protocol.LessonRecord
 	err       string
 }
 
@@ -58,7 +46,7 @@ func (h *ClassHistory) load(ctx app.Context) {
 	}
 	h.loadedFor = id
 	ctx.Async(func() {
-		var list []LessonRecord
+		var list []protocol.LessonRecord
 		err := apiCall("GET", "/api/classes/"+id+"/lessons", nil, &list)
 		ctx.Dispatch(func(app.Context) {
 			if id != h.ClassID {
@@ -120,7 +108,7 @@ func (h *ClassHistory) Render() app.UI {
 }
 
 // row is one lesson of the table; its cells carry data-cell for tests.
-func (h *ClassHistory) row(r LessonRecord, base string) app.UI {
+func (h *ClassHistory) row(r protocol.LessonRecord, base string) app.UI {
 	l := h.Lang
 	start := r.StartedAt.Local()
 	date := i18n.Date(l, start)

@@ -9,13 +9,14 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"ersatzraum/app/i18n"
+	"ersatzraum/app/protocol"
 )
 
 func TestClassHistoryRows(t *testing.T) {
 	start := time.Date(2026, 11, 27, 8, 0, 0, 0, time.Local)
-	h := &ClassHistory{ClassID: "c1", Lang: i18n.German, loaded: true, lessons: []LessonRecord{
-		{ID: "l2", Title: "7b <Mathe>", StartedAt: start.Add(24 * time.Hour), Present: 20, Late: 2, Absent: 3, Excused: 1},
-		{ID: "l1", Title: "7b Mathe", StartedAt: start, EndedAt: start.Add(45 * time.Minute), Present: 25},
+	h := &ClassHistory{ClassID: "c1", Lang: i18n.German, loaded: true, lessons: []protocol.LessonRecord{
+		{ID: "l2", Title: "7b <Mathe>", StartedAt: start.Add(24 * time.Hour), RollCallCounts: protocol.RollCallCounts{Present: 20, Late: 2, Absent: 3, Excused: 1}},
+		{ID: "l1", Title: "7b Mathe", StartedAt: start, EndedAt: start.Add(45 * time.Minute), RollCallCounts: protocol.RollCallCounts{Present: 25}},
 	}}
 	html := app.HTMLString(h)
 	for _, want := range []string{

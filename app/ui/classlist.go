@@ -64,7 +64,7 @@ func (c *ClassList) Render() app.UI {
 		),
 		app.Form().Class("inline-form").OnSubmit(c.create).Body(
 			app.Label().For("class-name").Text(i18n.T(l, "classes.new")),
-			app.Input().ID("class-name").Type("text").Required(true).MaxLength(80).
+			app.Input().ID("class-name").Type("text").Required(true).MaxLength(protocol.MaxTitleRunes).
 				Placeholder(i18n.T(l, "home.start.subject.placeholder")).
 				Value(c.newName).OnInput(c.ValueTo(&c.newName)),
 			app.Button().ID("create-class").Type("submit").Class("button").Disabled(c.busy).
@@ -83,7 +83,7 @@ func (c *ClassList) create(ctx app.Context, e app.Event) {
 	c.busy = true
 	ctx.Async(func() {
 		var created protocol.ClassDetail
-		err := apiCall("POST", "/api/classes", map[string]string{"name": name}, &created)
+		err := apiCall("POST", "/api/classes", protocol.CreateClassRequest{Name: name}, &created)
 		ctx.Dispatch(func(ctx app.Context) {
 			c.busy = false
 			if err != nil {
@@ -115,6 +115,6 @@ func (c *ClassList) start(ctx app.Context, classID string) {
 // startClassLesson asks the server for a lesson of a class.
 func startClassLesson(classID string) (protocol.CreatedLesson, error) {
 	var created protocol.CreatedLesson
-	err := apiCall("POST", "/api/lessons", map[string]string{"classId": classID}, &created)
+	err := apiCall("POST", "/api/lessons", protocol.CreateLessonRequest{ClassID: classID}, &created)
 	return created, err
 }

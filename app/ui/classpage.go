@@ -73,7 +73,7 @@ func (p *ClassPage) Render() app.UI {
 				app.P().Class("hint").Text(i18n.T(l, "class.code.hint")),
 				app.Form().Class("inline-form").OnSubmit(p.saveLate).Body(
 					app.Label().For("late-after").Text(i18n.T(l, "class.late")),
-					app.Input().ID("late-after").Type("number").Min(0).Max(90).Value(p.late).
+					app.Input().ID("late-after").Type("number").Min(0).Max(protocol.MaxLateAfterMinutes).Value(p.late).
 						Aria("describedby", "late-hint").OnInput(p.ValueTo(&p.late)),
 					app.P().ID("late-hint").Class("hint").Text(i18n.T(l, "class.late.hint")),
 					app.Button().ID("save-late").Type("submit").Class("button small").Disabled(p.busy || !p.mounted).
@@ -181,7 +181,7 @@ func (p *ClassPage) addNames(ctx app.Context, e app.Event) {
 	}
 	p.names = ""
 	app.Window().GetElementByID("roster-names").Set("value", "")
-	p.call(ctx, "POST", "/students", map[string][]string{"names": names}, "class.added")
+	p.call(ctx, "POST", "/students", protocol.AddStudentsRequest{Names: names}, "class.added")
 }
 
 // importCSV sends the chosen file as it is; the server reads it.
@@ -222,11 +222,11 @@ func (p *ClassPage) start(ctx app.Context, e app.Event) {
 func (p *ClassPage) saveLate(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	minutes, err := strconv.Atoi(strings.TrimSpace(p.late))
-	if err != nil || minutes < 0 || minutes > 90 {
+	if err != nil || minutes < 0 || minutes > protocol.MaxLateAfterMinutes {
 		p.err = i18n.T(p.lang, "class.late.bad")
 		return
 	}
-	p.call(ctx, "POST", "/settings", map[string]int{"lateAfterMinutes": minutes}, "class.late.saved")
+	p.call(ctx, "POST", "/settings", protocol.ClassSettings{LateAfterMinutes: &minutes}, "class.late.saved")
 }
 
 // OnNav names the page in the browser's tab.

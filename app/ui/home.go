@@ -29,9 +29,7 @@ type Home struct {
 func (h *Home) OnMount(ctx app.Context) {
 	h.lang, h.mounted = currentLang(ctx), true
 	ctx.Async(func() {
-		var me struct {
-			Teacher struct{ Name string } `json:"teacher"`
-		}
+		var me protocol.Me
 		if err := apiCall("GET", "/api/me", nil, &me); err != nil {
 			return // not a teacher: the page stays a join page
 		}
@@ -69,7 +67,7 @@ func (h *Home) renderStart() app.UI {
 				ID("lesson-title").
 				Type("text").
 				Required(true).
-				MaxLength(80).
+				MaxLength(protocol.MaxTitleRunes).
 				AutoComplete(false).
 				Placeholder(i18n.T(l, "home.start.subject.placeholder")).
 				Value(h.title).
@@ -149,7 +147,7 @@ func (h *Home) start(ctx app.Context, e app.Event) {
 	h.busy, h.startErr = true, ""
 	ctx.Async(func() {
 		var created protocol.CreatedLesson
-		err := apiCall("POST", "/api/lessons", map[string]string{"title": title}, &created)
+		err := apiCall("POST", "/api/lessons", protocol.CreateLessonRequest{Title: title}, &created)
 		ctx.Dispatch(func(ctx app.Context) {
 			h.busy = false
 			if err != nil {

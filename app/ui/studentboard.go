@@ -207,7 +207,7 @@ func (s *StudentBoard) failedText(it outboxItem) string {
 			title = a.Title
 		}
 	}
-	if it.Error == "closed" {
+	if it.Error == protocol.ErrClosed {
 		return i18n.T(l, "board.closed", title)
 	}
 	return i18n.T(l, "board.refused", title, errorText(l, it.Error))
@@ -255,7 +255,7 @@ func (s *StudentBoard) renderAssignment(a protocol.BoardAssignment) app.UI {
 				app.Range(a.HandIns).Slice(func(i int) app.UI {
 					h := a.HandIns[i]
 					text := i18n.T(l, "board.handedin.at", dateTime(l, h.ReceivedAt))
-					if h.Kind == "done" {
+					if h.Kind == protocol.HandInKindDone {
 						text = i18n.T(l, "board.done.at", dateTime(l, h.ReceivedAt))
 					}
 					return app.Li().Text(text)
@@ -264,7 +264,7 @@ func (s *StudentBoard) renderAssignment(a protocol.BoardAssignment) app.UI {
 		}),
 		app.Form().Class("handin-form").OnSubmit(func(ctx app.Context, e app.Event) {
 			e.PreventDefault()
-			s.handIn(ctx, a.ID, "handin")
+			s.handIn(ctx, a.ID, protocol.HandInKindHandIn)
 		}).Body(
 			app.Label().For("handin-text-"+a.ID).Text(i18n.T(l, "board.handin.text")),
 			app.Textarea().ID("handin-text-"+a.ID).Class("handin-text").Rows(4).Text(s.drafts[a.ID]).
@@ -275,14 +275,14 @@ func (s *StudentBoard) renderAssignment(a protocol.BoardAssignment) app.UI {
 				}),
 			app.Label().For("handin-files-"+a.ID).Text(i18n.T(l, "board.handin.files")),
 			app.Input().ID("handin-files-"+a.ID).Class("handin-files").Type("file").Multiple(true).
-				Accept("application/pdf,image/png,image/jpeg,image/webp,text/plain"),
+				Accept(strings.Join(protocol.HandInTypes, ",")),
 			app.Div().Class("actions-row").Body(
 				app.Button().Type("submit").Class("button handin-submit").Disabled(!s.mounted).
 					Text(i18n.T(l, "board.handin.submit")),
-				app.If(a.State == "open", func() app.UI {
+				app.If(a.State == protocol.BoardStateOpen, func() app.UI {
 					return app.Button().Type("button").Class("button secondary mark-done").Disabled(!s.mounted).
 						Text(i18n.T(l, "board.markdone")).
-						OnClick(func(ctx app.Context, e app.Event) { s.handIn(ctx, a.ID, "done") })
+						OnClick(func(ctx app.Context, e app.Event) { s.handIn(ctx, a.ID, protocol.HandInKindDone) })
 				}),
 			),
 		),
@@ -293,7 +293,7 @@ func (s *StudentBoard) renderAssignment(a protocol.BoardAssignment) app.UI {
 // when it can.
 func (s *StudentBoard) handIn(ctx app.Context, aid, kind string) {
 	text, files := "", app.Value(nil)
-	if kind == "handin" {
+	if kind == protocol.HandInKindHandIn {
 		text = strings.TrimSpace(s.drafts[aid])
 		if input := app.Window().GetElementByID("handin-files-" + aid); input.Truthy() {
 			files = input.Get("files")
@@ -312,7 +312,7 @@ func (s *StudentBoard) handIn(ctx app.Context, aid, kind string) {
 				return
 			}
 			s.notice = i18n.T(s.lang, "board.queued")
-			if kind == "handin" {
+			if kind == protocol.HandInKindHandIn {
 				s.drafts[aid] = ""
 				ctx.LocalStorage().Del(draftKey(token, aid))
 				if t := app.Window().GetElementByID("handin-text-" + aid); t.Truthy() {

@@ -6,6 +6,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"ersatzraum/app/i18n"
+	"ersatzraum/app/protocol"
 )
 
 // TeacherLogin is the collapsible password sign-in for teachers on the
@@ -39,7 +40,7 @@ func (c *TeacherLogin) Render() app.UI {
 				ID("login-name").
 				Type("text").
 				Required(true).
-				MaxLength(60).
+				MaxLength(protocol.MaxNameRunes).
 				Attr("autocomplete", "username").
 				Attr("spellcheck", "false").
 				Value(c.name).
@@ -70,7 +71,7 @@ func (c *TeacherLogin) submit(ctx app.Context, e app.Event) {
 	c.busy, c.err = true, ""
 	password := c.password
 	ctx.Async(func() {
-		err := apiCall("POST", "/api/login", map[string]string{"name": name, "password": password}, nil)
+		err := apiCall("POST", "/api/login", protocol.LoginRequest{Name: name, Password: password}, nil)
 		ctx.Dispatch(func(ctx app.Context) {
 			c.busy = false
 			if err != nil {
@@ -88,11 +89,11 @@ func (c *TeacherLogin) submit(ctx app.Context, e app.Event) {
 // loginErrorText explains a refused password login.
 func loginErrorText(l i18n.Lang, code string) string {
 	switch code {
-	case "bad-login":
+	case protocol.ErrBadLogin:
 		return i18n.T(l, "login.bad")
-	case "rate-limited":
+	case protocol.ErrRateLimited:
 		return i18n.T(l, "login.throttled")
-	case "busy":
+	case protocol.ErrBusy:
 		return i18n.T(l, "login.busy")
 	}
 	return i18n.T(l, "login.failed", code)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"ersatzraum/app/protocol"
 )
 
 // httpError is a refusal from the API: its status and error code. A
@@ -37,9 +39,7 @@ func fetchAPI(method, path string, body app.Value, headers map[string]any, out a
 	}
 	raw := []byte(text.String())
 	if status := resp.Get("status").Int(); status >= 300 {
-		var e struct {
-			Error struct{ Code string } `json:"error"`
-		}
+		var e protocol.ErrorBody
 		json.Unmarshal(raw, &e)
 		return &httpError{status: status, code: e.Error.Code}
 	}
@@ -80,10 +80,10 @@ func fetchRaw(method, path string, body app.Value, headers map[string]any) (app.
 // newFormData makes an empty multipart body.
 func newFormData() app.Value { return app.Window().Get("FormData").New() }
 
-// uploadFile sends one file as the multipart field "file".
+// uploadFile sends one file as the multipart field protocol.FieldFile.
 func uploadFile(path string, file app.Value, out any) error {
 	fd := newFormData()
-	fd.Call("append", "file", file, file.Get("name").String())
+	fd.Call("append", protocol.FieldFile, file, file.Get("name").String())
 	return fetchAPI("POST", path, fd, nil, out)
 }
 

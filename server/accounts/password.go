@@ -13,12 +13,15 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
+
+	"ersatzraum/app/protocol"
 )
 
 // Password rules.
 const (
-	// MinPasswordRunes is the shortest password accepted.
-	MinPasswordRunes = 10
+	// MinPasswordRunes is the shortest password accepted; the browser
+	// checks the same value before it sends one (app/protocol).
+	MinPasswordRunes = protocol.MinPasswordRunes
 	// MaxPasswordBytes bounds what is hashed at all.
 	MaxPasswordBytes = 1024
 )

@@ -19,42 +19,48 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"ersatzraum/app/protocol"
 	"ersatzraum/server/files"
 )
 
+// Limits, kinds and states are part of the HTTP API, so they are defined
+// in app/protocol (board.go) for the browser too; these names are the
+// server's.
+
 // Limits.
 const (
-	MaxTitleRunes      = 120
-	MaxBodyRunes       = 20_000
-	MaxHandInTextRunes = 20_000
-	MaxGraceMinutes    = 14 * 24 * 60 // 14 days
-	MaxAttachments     = 10           // files on one assignment
-	MaxAttachmentBytes = 10 << 20     // 10 MiB per attachment
-	MaxHandInFileBytes = 20 << 20     // 20 MiB per handed-in file
-	MaxHandInFiles     = 5            // files in one hand-in
-	MaxAssignments     = 500          // on one class's board, archived included
-	MaxFileNameRunes   = 120
+	MaxTitleRunes      = protocol.MaxAssignmentTitleRunes
+	MaxBodyRunes       = protocol.MaxAssignmentBodyRunes
+	MaxHandInTextRunes = protocol.MaxHandInTextRunes
+	MaxGraceMinutes    = protocol.MaxGraceMinutes
+	MaxAttachments     = protocol.MaxAttachments
+	MaxAttachmentBytes = protocol.MaxAttachmentBytes
+	MaxHandInFileBytes = protocol.MaxHandInFileBytes
+	MaxHandInFiles     = protocol.MaxHandInFiles
+	MaxAssignments     = protocol.MaxAssignments
+	MaxFileNameRunes   = protocol.MaxFileNameRunes
 )
 
-// AttachmentTypes may be attached to an assignment; HandInTypes handed in.
+// AttachmentTypes may be attached to an assignment; HandInTypes handed
+// in. They name server/files' types (types_test.go checks).
 var (
-	AttachmentTypes = []string{files.PDF, files.PNG, files.JPEG, files.WebP}
-	HandInTypes     = []string{files.PDF, files.PNG, files.JPEG, files.WebP, files.Text}
+	AttachmentTypes = protocol.AttachmentTypes
+	HandInTypes     = protocol.HandInTypes
 )
 
 // Kinds of hand-in.
 const (
-	KindDone   = "done"   // the student marked the assignment done
-	KindHandIn = "handin" // the student handed in text and/or files
+	KindDone   = protocol.HandInKindDone
+	KindHandIn = protocol.HandInKindHandIn
 )
 
 // States of an assignment for one student.
 const (
-	StateOpen     = "open"      // nothing yet, and still accepted
-	StateDone     = "done"      // marked done, nothing handed in
-	StateHandedIn = "handed-in" // handed in by the due time (or without one)
-	StateLate     = "late"      // handed in during the grace window ("überfällig")
-	StateMissing  = "missing"   // nothing handed in or marked, and no longer accepted
+	StateOpen     = protocol.BoardStateOpen
+	StateDone     = protocol.BoardStateDone
+	StateHandedIn = protocol.BoardStateHandedIn
+	StateLate     = protocol.BoardStateLate
+	StateMissing  = protocol.BoardStateMissing
 )
 
 // Assignment is one entry on a class's board.

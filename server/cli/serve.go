@@ -212,6 +212,8 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	srv := &httpapi.Server{
 		Classes:   db,
 		ClassHost: hub,
+		Records:   db,
+		Board:     db,
 		Sealer:    sealer,
 		Files:     fileStore,
 		Guard:     gate,

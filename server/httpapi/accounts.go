@@ -17,15 +17,6 @@ import (
 	"ersatzraum/server/accounts"
 )
 
-// Error codes of the account endpoints (see docs/protocol.md).
-const (
-	errBadLogin     = "bad-login"
-	errRateLimited  = "rate-limited"
-	errBusy         = "busy"
-	errWeakPassword = "weak-password"
-	errCrossSite    = "cross-site"
-)
-
 // clientAddr is the address failed logins are counted against.
 func (s *Server) clientAddr(r *http.Request) netip.Addr {
 	if s.ClientAddr != nil {
@@ -67,6 +58,16 @@ func sameSite(r *http.Request, extra []string) bool {
 	}
 	return false
 }
+
+var loginFailedPage = template.Must(template.New("").Parse(`<!doctype html>
+<html lang="de"><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>Anmeldung fehlgeschlagen – Ersatzraum</title>
+<link rel="stylesheet" href="/web/app.css">
+<main class="page"><h1>Anmeldung fehlgeschlagen</h1>
+<p>Dieser Anmeldelink ist unbekannt, abgelaufen oder wurde schon benutzt.
+Bitte lassen Sie sich von der Schul-IT einen neuen Link geben.</p>
+<p lang="en">This login link is unknown, expired or already used.</p>
+<p><a href="/">Zur Startseite</a></p></main></html>`))
 
 var loginConfirmPage = template.Must(template.New("").Parse(`<!doctype html>
 <html lang="de"><meta charset="utf-8"><meta name="viewport" content="width=device-width">
@@ -123,18 +124,12 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-// LoginRequest is the body of POST /api/login.
-type LoginRequest struct {
-	Name     string `json:"name"`
-	Password string `json:"password"`
-}
-
 func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 	if !sameSite(r, s.AllowedOrigins) {
-		writeError(w, http.StatusForbidden, errCrossSite, "sign in from this server's pages")
+		writeError(w, http.StatusForbidden, protocol.ErrCrossSite, "sign in from this server's pages")
 		return
 	}
-	var req LoginRequest
+	var req protocol.LoginRequest
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 		writeError(w, http.StatusBadRequest, protocol.ErrBadPayload, `body must be JSON: {"name": "...", "password": "..."}`)
@@ -151,19 +146,12 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, struct{}{})
 		return
 	}
-	var m Me
-	m.Teacher.ID, m.Teacher.Name = t.ID, t.Name
-	writeJSON(w, http.StatusOK, m)
-}
-
-// PasswordRequest is the body of POST /api/password.
-type PasswordRequest struct {
-	Password string `json:"password"`
+	writeJSON(w, http.StatusOK, protocol.Me{Teacher: protocol.TeacherInfo{ID: t.ID, Name: t.Name}})
 }
 
 func (s *Server) apiPassword(w http.ResponseWriter, r *http.Request) {
 	if !sameSite(r, s.AllowedOrigins) {
-		writeError(w, http.StatusForbidden, errCrossSite, "change the password from this server's pages")
+		writeError(w, http.StatusForbidden, protocol.ErrCrossSite, "change the password from this server's pages")
 		return
 	}
 	t, err := s.Accounts.TeacherFromRequest(r)
@@ -171,7 +159,7 @@ func (s *Server) apiPassword(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, protocol.ErrUnauthorized, "sign in as a teacher first")
 		return
 	}
-	var req PasswordRequest
+	var req protocol.PasswordRequest
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 		writeError(w, http.StatusBadRequest, protocol.ErrBadPayload, `body must be JSON: {"password": "..."}`)
@@ -189,17 +177,36 @@ func (s *Server) accountError(w http.ResponseWriter, err error) {
 	var limited *accounts.RateLimitedError
 	switch {
 	case errors.Is(err, accounts.ErrBadLogin):
-		writeError(w, http.StatusUnauthorized, errBadLogin, "name or password is wrong")
+		writeError(w, http.StatusUnauthorized, protocol.ErrBadLogin, "name or password is wrong")
 	case errors.As(err, &limited):
 		w.Header().Set("Retry-After", strconv.Itoa(int(limited.RetryAfter.Round(time.Second)/time.Second)))
-		writeError(w, http.StatusTooManyRequests, errRateLimited, "too many failed logins: try again later")
+		writeError(w, http.StatusTooManyRequests, protocol.ErrRateLimited, "too many failed logins: try again later")
 	case errors.Is(err, accounts.ErrBusy):
 		w.Header().Set("Retry-After", "2")
-		writeError(w, http.StatusServiceUnavailable, errBusy, "too many logins at once: try again in a moment")
+		writeError(w, http.StatusServiceUnavailable, protocol.ErrBusy, "too many logins at once: try again in a moment")
 	case errors.Is(err, accounts.ErrWeakPassword):
-		writeError(w, http.StatusBadRequest, errWeakPassword, err.Error())
+		writeError(w, http.StatusBadRequest, protocol.ErrWeakPassword, err.Error())
 	default:
 		s.Log.Error("account request failed", "err", err)
-		writeError(w, http.StatusInternalServerError, "internal", "internal error")
+		writeError(w, http.StatusInternalServerError, protocol.ErrInternal, "internal error")
 	}
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	cookie, err := s.Accounts.Logout(r)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, protocol.ErrInternal, "logout failed")
+		return
+	}
+	http.SetCookie(w, cookie)
+	writeJSON(w, http.StatusOK, struct{}{})
+}
+
+func (s *Server) me(w http.ResponseWriter, r *http.Request) {
+	t, err := s.Accounts.TeacherFromRequest(r)
+	if err != nil {
+		writeError(w, http.StatusUnauthorized, protocol.ErrUnauthorized, "not signed in")
+		return
+	}
+	writeJSON(w, http.StatusOK, protocol.Me{Teacher: protocol.TeacherInfo{ID: t.ID, Name: t.Name, HasPassword: t.HasPassword}})
 }

@@ -159,7 +159,7 @@ func TestAPILoginAndPassword(t *testing.T) {
 	if resp := e.postJSON("/api/password", `{"password":"lang-genug-123"}`, cookie, nil); resp.StatusCode != http.StatusNoContent {
 		t.Fatalf("set password: %d", resp.StatusCode)
 	}
-	var me Me
+	var me protocol.Me
 	decodeJSON(t, e.do("GET", "/api/me", nil, cookie), &me)
 	if !me.Teacher.HasPassword {
 		t.Fatal("/api/me does not report the password")

@@ -197,14 +197,14 @@ func TestBoardTeacherAndStudents(t *testing.T) {
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("hand in: %d %s", resp.StatusCode, readAll(t, resp))
 	}
-	var first HandInReceipt
+	var first protocol.HandInReceipt
 	decodeJSON(t, resp, &first)
 	if first.State != "handed-in" || first.HandIn.Late || len(first.HandIn.Files) != 1 || first.HandIn.Files[0].Name != "Foto Heft.png" ||
 		first.HandIn.ClientAt.UnixMilli() != time.Date(2026, 11, 27, 6, 55, 0, 123e6, time.UTC).UnixMilli() {
 		t.Fatalf("receipt: %+v", first)
 	}
 	resp = bc.handIn(t, bc.leaToken, a1.ID, "01HZX3K6V9Q2W8AAAA", fields, upload{"files", "../Foto Heft.png", testPNG})
-	var replay HandInReceipt
+	var replay protocol.HandInReceipt
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("replay: %d %s", resp.StatusCode, readAll(t, resp))
 	}
@@ -213,19 +213,19 @@ func TestBoardTeacherAndStudents(t *testing.T) {
 		t.Fatalf("replay answered %+v, first %+v", replay, first)
 	}
 	// Same id, other content: refused, nothing changes.
-	expectAPIError(t, bc.handIn(t, bc.leaToken, a1.ID, "01HZX3K6V9Q2W8AAAA", []string{"kind", "handin", "text", "anders"}), http.StatusConflict, errConflict)
+	expectAPIError(t, bc.handIn(t, bc.leaToken, a1.ID, "01HZX3K6V9Q2W8AAAA", []string{"kind", "handin", "text", "anders"}), http.StatusConflict, protocol.ErrConflict)
 	// Max cannot take over Lea's id.
-	expectAPIError(t, bc.handIn(t, bc.maxToken, a1.ID, "01HZX3K6V9Q2W8AAAA", fields), http.StatusConflict, errConflict)
+	expectAPIError(t, bc.handIn(t, bc.maxToken, a1.ID, "01HZX3K6V9Q2W8AAAA", fields), http.StatusConflict, protocol.ErrConflict)
 
 	// In the grace window: late. After it: closed, but a replay of what was
 	// accepted still answers 200.
 	resp = bc.handIn(t, bc.leaToken, a2.ID, "lea-gedicht-0001", []string{"kind", "handin", "text", "Ein Gedicht"})
-	var late HandInReceipt
+	var late protocol.HandInReceipt
 	decodeJSON(t, resp, &late)
 	if resp.StatusCode != http.StatusCreated || late.State != "late" || !late.HandIn.Late {
 		t.Fatalf("late hand-in: %d %+v", resp.StatusCode, late)
 	}
-	expectAPIError(t, bc.handIn(t, bc.leaToken, a3.ID, "lea-referat-0001", []string{"kind", "handin", "text", "zu spät"}), http.StatusConflict, errClosed)
+	expectAPIError(t, bc.handIn(t, bc.leaToken, a3.ID, "lea-referat-0001", []string{"kind", "handin", "text", "zu spät"}), http.StatusConflict, protocol.ErrClosed)
 	// Max marks the first done (JSON is enough without files).
 	resp = e.doAs("PUT", "/api/board/"+a1.ID+"/handins/max-done-00001", jsonBody(`{"kind":"done"}`), "application/json", nil, bc.maxToken)
 	if resp.StatusCode != http.StatusCreated {
@@ -269,7 +269,7 @@ func TestBoardTeacherAndStudents(t *testing.T) {
 	if resp := e.doAs("GET", "/api/board/"+a1.ID+"/handins/01HZX3K6V9Q2W8AAAA/files/"+photo.Hash, nil, "", nil, bc.leaToken); resp.StatusCode != 200 {
 		t.Fatalf("own file: %d", resp.StatusCode)
 	}
-	expectAPIError(t, e.doAs("GET", "/api/board/"+a1.ID+"/handins/01HZX3K6V9Q2W8AAAA/files/"+photo.Hash, nil, "", nil, bc.maxToken), http.StatusNotFound, errUnknownFile)
+	expectAPIError(t, e.doAs("GET", "/api/board/"+a1.ID+"/handins/01HZX3K6V9Q2W8AAAA/files/"+photo.Hash, nil, "", nil, bc.maxToken), http.StatusNotFound, protocol.ErrUnknownFile)
 
 	// All hand-ins as a zip.
 	resp = e.doAs("GET", "/api/classes/"+cid+"/board/"+a1.ID+"/handins.zip", nil, "", bc.alice, "")
@@ -296,7 +296,7 @@ func TestBoardTeacherAndStudents(t *testing.T) {
 	if reordered.Assignments[0].ID != a3.ID || reordered.Assignments[1].ID != a1.ID || reordered.Assignments[2].ID != a2.ID {
 		t.Fatalf("order: %+v", reordered.Assignments)
 	}
-	expectAPIError(t, e.doAs("POST", "/api/classes/"+cid+"/board/order", jsonBody(`{"ids":["nope"]}`), "application/json", bc.alice, ""), http.StatusNotFound, errUnknownAssignment)
+	expectAPIError(t, e.doAs("POST", "/api/classes/"+cid+"/board/order", jsonBody(`{"ids":["nope"]}`), "application/json", bc.alice, ""), http.StatusNotFound, protocol.ErrUnknownAssignment)
 	before := e.doAs("GET", "/api/board", nil, "", nil, bc.leaToken)
 	etag := before.Header.Get("ETag")
 	if etag == "" {
@@ -319,8 +319,8 @@ func TestBoardTeacherAndStudents(t *testing.T) {
 	if len(sb.Assignments) != 2 || sb.Assignments[0].ID != a3.ID {
 		t.Fatalf("board after archive: %+v", sb.Assignments)
 	}
-	expectAPIError(t, e.doAs("GET", "/api/board/files/"+sheet, nil, "", nil, bc.leaToken), http.StatusNotFound, errUnknownFile)
-	expectAPIError(t, bc.handIn(t, bc.leaToken, a1.ID, "lea-new-000001", []string{"kind", "done"}), http.StatusNotFound, errUnknownAssignment)
+	expectAPIError(t, e.doAs("GET", "/api/board/files/"+sheet, nil, "", nil, bc.leaToken), http.StatusNotFound, protocol.ErrUnknownFile)
+	expectAPIError(t, bc.handIn(t, bc.leaToken, a1.ID, "lea-new-000001", []string{"kind", "done"}), http.StatusNotFound, protocol.ErrUnknownAssignment)
 	// Detaching a file.
 	var detached protocol.BoardAssignment
 	decodeJSON(t, e.doAs("DELETE", "/api/classes/"+cid+"/board/"+a1.ID+"/files/"+sheet, nil, "", bc.alice, ""), &detached)
@@ -348,9 +348,9 @@ func TestBoardFileLimitsAndTypes(t *testing.T) {
 	a := bc.assignment(t, `{"title":"Arbeitsblatt"}`)
 	big := append(append([]byte{}, testPDF...), bytes.Repeat([]byte("x"), 10<<20+1-len(testPDF))...)
 	expectAPIError(t, bc.attach(t, a.ID, "gross.pdf", big), http.StatusRequestEntityTooLarge, protocol.ErrTooLarge)
-	expectAPIError(t, bc.attach(t, a.ID, "programm.pdf", testELF), http.StatusUnsupportedMediaType, errBadFileType)
-	expectAPIError(t, bc.attach(t, a.ID, "seite.pdf", testHTML), http.StatusUnsupportedMediaType, errBadFileType)
-	expectAPIError(t, bc.attach(t, a.ID, "notiz.txt", []byte("Text ist kein Arbeitsblatt")), http.StatusUnsupportedMediaType, errBadFileType)
+	expectAPIError(t, bc.attach(t, a.ID, "programm.pdf", testELF), http.StatusUnsupportedMediaType, protocol.ErrBadFileType)
+	expectAPIError(t, bc.attach(t, a.ID, "seite.pdf", testHTML), http.StatusUnsupportedMediaType, protocol.ErrBadFileType)
+	expectAPIError(t, bc.attach(t, a.ID, "notiz.txt", []byte("Text ist kein Arbeitsblatt")), http.StatusUnsupportedMediaType, protocol.ErrBadFileType)
 	if n := storedFiles(t, bc.e.files.Dir()); n != 0 {
 		t.Fatalf("%d files stored by refused uploads", n)
 	}
@@ -369,8 +369,8 @@ func TestBoardFileLimitsAndTypes(t *testing.T) {
 	for i := range 6 {
 		six = append(six, upload{"files", fmt.Sprintf("s%d.png", i), append(testPNG, byte(i))})
 	}
-	expectAPIError(t, bc.handIn(t, bc.leaToken, a.ID, "lea-six-000001", []string{"kind", "handin"}, six...), http.StatusBadRequest, errTooManyFiles)
-	expectAPIError(t, bc.handIn(t, bc.leaToken, a.ID, "lea-exe-000001", []string{"kind", "handin"}, upload{"files", "hausaufgabe.pdf", testELF}), http.StatusUnsupportedMediaType, errBadFileType)
+	expectAPIError(t, bc.handIn(t, bc.leaToken, a.ID, "lea-six-000001", []string{"kind", "handin"}, six...), http.StatusBadRequest, protocol.ErrTooManyFiles)
+	expectAPIError(t, bc.handIn(t, bc.leaToken, a.ID, "lea-exe-000001", []string{"kind", "handin"}, upload{"files", "hausaufgabe.pdf", testELF}), http.StatusUnsupportedMediaType, protocol.ErrBadFileType)
 	huge := append(append([]byte{}, testPDF...), bytes.Repeat([]byte("y"), 20<<20+1-len(testPDF))...)
 	expectAPIError(t, bc.handIn(t, bc.leaToken, a.ID, "lea-big-000001", []string{"kind", "handin"}, upload{"files", "scan.pdf", huge}), http.StatusRequestEntityTooLarge, protocol.ErrTooLarge)
 	resp = bc.handIn(t, bc.leaToken, a.ID, "lea-txt-000001", []string{"kind", "handin"}, upload{"files", "antwort.txt", []byte("Antwort: 42")})
@@ -387,12 +387,12 @@ func TestBoardFileLimitsAndTypes(t *testing.T) {
 func TestBoardUnavailableWithoutFileStore(t *testing.T) {
 	s := &Server{Classes: nil}
 	w := newRecorder()
-	if _, ok := s.boardStore(w); ok || w.Code != http.StatusServiceUnavailable {
+	if s.boardReady(w) || w.Code != http.StatusServiceUnavailable {
 		t.Fatalf("%d", w.Code)
 	}
-	var body apiError
+	var body protocol.ErrorBody
 	json.Unmarshal(w.Body.Bytes(), &body)
-	if body.Error.Code != errUnavailable {
+	if body.Error.Code != protocol.ErrUnavailable {
 		t.Fatalf("%+v", body)
 	}
 }
@@ -417,7 +417,7 @@ func newAuthzBoard(t *testing.T, w *authzWorld) authzBoard {
 	ab.sheet = a.Files[0].Hash
 	ab.hid = "authz-max-00001"
 	body, ct := multipartBody(t, "", []string{"kind", "handin"}, upload{"files", "foto.png", testPNG})
-	var rec HandInReceipt
+	var rec protocol.HandInReceipt
 	decodeJSON(t, e.doAs("PUT", "/api/board/"+a.ID+"/handins/"+ab.hid, strings.NewReader(body), ct, nil, w.studentToken(studentHere)), &rec)
 	ab.photo = rec.HandIn.Files[0].Hash
 	return ab

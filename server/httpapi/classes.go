@@ -2,8 +2,8 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -14,9 +14,6 @@ import (
 	"ersatzraum/server/signaling"
 	"ersatzraum/server/storage"
 )
-
-// MaxRoster bounds a class list; a German class has at most about 35.
-const MaxRoster = 200
 
 // ClassStore is what the class API needs from storage.
 type ClassStore interface {
@@ -37,46 +34,6 @@ type ClassStore interface {
 type ClassHost interface {
 	SetClass(c signaling.Class)
 	RemoveClass(id string)
-}
-
-func (s *Server) registerClassRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/classes", s.listClasses)
-	mux.HandleFunc("POST /api/classes", s.createClass)
-	mux.HandleFunc("GET /api/classes/{id}", s.withClass(s.showClass))
-	mux.HandleFunc("DELETE /api/classes/{id}", s.withClass(s.deleteClass))
-	mux.HandleFunc("POST /api/classes/{id}/code", s.withClass(s.renewClassCode))
-	mux.HandleFunc("POST /api/classes/{id}/settings", s.withClass(s.classSettings))
-	mux.HandleFunc("POST /api/classes/{id}/students", s.withClass(s.addStudents))
-	mux.HandleFunc("DELETE /api/classes/{id}/students/{sid}", s.withClass(s.removeStudent))
-	mux.HandleFunc("POST /api/classes/{id}/students/{sid}/link", s.withClass(s.renewStudentLink))
-	mux.HandleFunc("GET /classes/{id}/print", s.withClass(s.printClass))
-}
-
-// withClass admits only the class's own teacher. Another teacher's class
-// looks exactly like a missing one, so ids cannot be probed.
-func (s *Server) withClass(h func(http.ResponseWriter, *http.Request, storage.Class)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		t, err := s.Accounts.TeacherFromRequest(r)
-		if err != nil {
-			writeError(w, http.StatusUnauthorized, protocol.ErrUnauthorized, "sign in as a teacher first")
-			return
-		}
-		c, err := s.Classes.Class(r.Context(), r.PathValue("id"))
-		if errors.Is(err, storage.ErrNotFound) || (err == nil && c.TeacherID != t.ID) {
-			writeError(w, http.StatusNotFound, "unknown-class", "no such class")
-			return
-		}
-		if err != nil {
-			s.internal(w, "load class", err)
-			return
-		}
-		h(w, r, c)
-	}
-}
-
-func (s *Server) internal(w http.ResponseWriter, what string, err error) {
-	s.Log.Error(what, "err", err)
-	writeError(w, http.StatusInternalServerError, "internal", what+" failed")
 }
 
 func (s *Server) listClasses(w http.ResponseWriter, r *http.Request) {
@@ -108,9 +65,7 @@ func (s *Server) createClass(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, protocol.ErrUnauthorized, "sign in as a teacher first")
 		return
 	}
-	var req struct {
-		Name string `json:"name"`
-	}
+	var req protocol.CreateClassRequest
 	if !readJSON(w, r, &req) {
 		return
 	}
@@ -169,13 +124,11 @@ func (s *Server) addStudents(w http.ResponseWriter, r *http.Request, c storage.C
 			return
 		}
 		if names, err = NamesFromCSV(body); err != nil {
-			writeError(w, http.StatusBadRequest, "bad-csv", err.Error())
+			writeError(w, http.StatusBadRequest, protocol.ErrBadCSV, err.Error())
 			return
 		}
 	} else {
-		var req struct {
-			Names []string `json:"names"`
-		}
+		var req protocol.AddStudentsRequest
 		if !readJSON(w, r, &req) {
 			return
 		}
@@ -203,7 +156,7 @@ func (s *Server) addStudents(w http.ResponseWriter, r *http.Request, c storage.C
 		if seen[codes.NameKey(name)] {
 			// The name identifies the student when joining with the class
 			// code, so it must be unique in the class.
-			writeError(w, http.StatusBadRequest, "duplicate-name", name+" is already on the list; add a letter to tell them apart")
+			writeError(w, http.StatusBadRequest, protocol.ErrDuplicateName, name+" is already on the list; add a letter to tell them apart")
 			return
 		}
 		seen[codes.NameKey(name)] = true
@@ -213,8 +166,8 @@ func (s *Server) addStudents(w http.ResponseWriter, r *http.Request, c storage.C
 			TokenHash: codes.HashToken(token), TokenEnc: s.Sealer.Seal(token), CreatedAt: time.Now(),
 		})
 	}
-	if len(existing)+len(add) > MaxRoster {
-		writeError(w, http.StatusBadRequest, "roster-full", "a class list holds at most 200 students")
+	if len(existing)+len(add) > protocol.MaxRoster {
+		writeError(w, http.StatusBadRequest, protocol.ErrRosterFull, fmt.Sprintf("a class list holds at most %d students", protocol.MaxRoster))
 		return
 	}
 	if err := s.Classes.AddRosterStudents(r.Context(), add); err != nil {
@@ -227,7 +180,7 @@ func (s *Server) addStudents(w http.ResponseWriter, r *http.Request, c storage.C
 func (s *Server) removeStudent(w http.ResponseWriter, r *http.Request, c storage.Class) {
 	err := s.Classes.RemoveRosterStudent(r.Context(), c.ID, r.PathValue("sid"))
 	if errors.Is(err, storage.ErrNotFound) {
-		writeError(w, http.StatusNotFound, "unknown-student", "no such student in this class")
+		writeError(w, http.StatusNotFound, protocol.ErrUnknownStudent, "no such student in this class")
 		return
 	}
 	if err != nil {
@@ -241,7 +194,7 @@ func (s *Server) renewStudentLink(w http.ResponseWriter, r *http.Request, c stor
 	token := codes.NewToken()
 	err := s.Classes.RenewRosterToken(r.Context(), c.ID, r.PathValue("sid"), codes.HashToken(token), s.Sealer.Seal(token))
 	if errors.Is(err, storage.ErrNotFound) {
-		writeError(w, http.StatusNotFound, "unknown-student", "no such student in this class")
+		writeError(w, http.StatusNotFound, protocol.ErrUnknownStudent, "no such student in this class")
 		return
 	}
 	if err != nil {
@@ -252,16 +205,14 @@ func (s *Server) renewStudentLink(w http.ResponseWriter, r *http.Request, c stor
 }
 
 // classSettings changes how a class's lessons behave: after how many
-// minutes a first join counts as late (0–90).
+// minutes a first join counts as late (0–MaxLateAfterMinutes).
 func (s *Server) classSettings(w http.ResponseWriter, r *http.Request, c storage.Class) {
-	var req struct {
-		LateAfterMinutes *int `json:"lateAfterMinutes"`
-	}
+	var req protocol.ClassSettings
 	if !readJSON(w, r, &req) {
 		return
 	}
-	if req.LateAfterMinutes == nil || *req.LateAfterMinutes < 0 || *req.LateAfterMinutes > 90 {
-		writeError(w, http.StatusBadRequest, protocol.ErrBadPayload, "lateAfterMinutes must be 0 to 90")
+	if req.LateAfterMinutes == nil || *req.LateAfterMinutes < 0 || *req.LateAfterMinutes > protocol.MaxLateAfterMinutes {
+		writeError(w, http.StatusBadRequest, protocol.ErrBadPayload, fmt.Sprintf("lateAfterMinutes must be 0 to %d", protocol.MaxLateAfterMinutes))
 		return
 	}
 	if err := s.Classes.SetLateAfter(r.Context(), c.ID, *req.LateAfterMinutes); err != nil {
@@ -313,15 +264,6 @@ func HubClass(c storage.Class, roster []storage.RosterStudent) signaling.Class {
 		hc.Roster = append(hc.Roster, signaling.RosterStudent{ID: st.ID, Name: st.Name, TokenHash: st.TokenHash})
 	}
 	return hc
-}
-
-func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
-		writeError(w, http.StatusBadRequest, protocol.ErrBadPayload, "the body must be JSON: "+err.Error())
-		return false
-	}
-	return true
 }
 
 func quoteShort(s string) string {

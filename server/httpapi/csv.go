@@ -4,8 +4,16 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"net/http"
+	"strconv"
 	"strings"
+	"time"
+
+	"ersatzraum/server/storage"
 )
+
+// CSV as a German Excel writes and reads it: class lists come in from
+// school administration systems, attendance goes out to spreadsheets.
 
 // NamesFromCSV reads student names from a class list exported by a school
 // administration system or a spreadsheet: UTF-8 with or without BOM,
@@ -77,4 +85,90 @@ func delimiter(line []byte) rune {
 		}
 	}
 	return best
+}
+
+// The CSV headers, exactly as German Excel users read them.
+var (
+	lessonCSVHeader = []string{"Name", "Status", "Erster Beitritt", "Letztes Verlassen", "Anwesend (Minuten)", "Zeiten"}
+	classCSVHeader  = append([]string{"Datum", "Beginn", "Stunde"}, lessonCSVHeader...)
+)
+
+// csvSafe keeps a spreadsheet from reading a field as a formula: student
+// names are typed by students. A leading apostrophe makes it plain text.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// excelCSV writes rows for a German Excel: UTF-8 with BOM (else Excel
+// guesses Windows-1252), semicolons (the German list separator), CRLF.
+func excelCSV(rows [][]string) []byte {
+	var buf bytes.Buffer
+	buf.WriteString("\ufeff")
+	w := csv.NewWriter(&buf)
+	w.Comma = ';'
+	w.UseCRLF = true
+	for _, row := range rows {
+		safe := make([]string, len(row))
+		for i, f := range row {
+			safe[i] = csvSafe(f)
+		}
+		w.Write(safe) // a bytes.Buffer does not fail
+	}
+	w.Flush()
+	return buf.Bytes()
+}
+
+// LessonCSV is a lesson's report as CSV.
+func LessonCSV(rows []ReportRow, loc *time.Location) []byte {
+	out := [][]string{lessonCSVHeader}
+	for _, r := range rows {
+		out = append(out, r.cells(loc))
+	}
+	return excelCSV(out)
+}
+
+// ClassCSV is a class's reports, one row per lesson and participant,
+// lessons in the order given (oldest first).
+func ClassCSV(reports []lessonReport, loc *time.Location) []byte {
+	out := [][]string{classCSVHeader}
+	for _, rep := range reports {
+		start := rep.Lesson.CreatedAt.In(loc)
+		for _, r := range rep.Rows {
+			out = append(out, append([]string{start.Format(dateLayout), start.Format(clockLayout), rep.Lesson.Title}, r.cells(loc)...))
+		}
+	}
+	return excelCSV(out)
+}
+
+// writeCSV sends an export as a download named name (without ".csv").
+func writeCSV(w http.ResponseWriter, name string, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", attachment(name+".csv"))
+	h.Set("Cache-Control", "no-store") // names and absences of children
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.Write(body)
+}
+
+func (s *Server) lessonCSV(w http.ResponseWriter, r *http.Request, l storage.Lesson) {
+	rep, err := s.report(r.Context(), l)
+	if err != nil {
+		s.internal(w, "attendance CSV", err)
+		return
+	}
+	loc := recordZone()
+	writeCSV(w, exportName("Anwesenheit", l.Title, l.CreatedAt.In(loc).Format("2006-01-02")), LessonCSV(rep.Rows, loc))
+}
+
+func (s *Server) classCSV(w http.ResponseWriter, r *http.Request, c storage.Class) {
+	reps, err := s.classReports(r.Context(), c)
+	if err != nil {
+		s.internal(w, "attendance CSV", err)
+		return
+	}
+	loc := recordZone()
+	writeCSV(w, exportName("Anwesenheit", c.Name, time.Now().In(loc).Format("2006-01-02")), ClassCSV(reps, loc))
 }

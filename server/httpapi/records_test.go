@@ -1,11 +1,9 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
 	"encoding/csv"
 	"io"
-	"mime"
 	"net/http"
 	"slices"
 	"strings"
@@ -15,200 +13,6 @@ import (
 	"ersatzraum/app/protocol"
 	"ersatzraum/server/storage"
 )
-
-// at is 27 Nov 2026 at hh:mm in UTC, the zone the pure tests format in.
-func at(hh, mm int) time.Time { return time.Date(2026, 11, 27, hh, mm, 0, 0, time.UTC) }
-
-func ev(pid, kind string, t time.Time) storage.Event {
-	return storage.Event{LessonID: "L", ParticipantID: pid, Kind: kind, At: t}
-}
-
-func reportFixture() ([]storage.Attendance, []storage.Event) {
-	lines := []storage.Attendance{
-		{ParticipantID: "p1", Name: "Ada", Status: protocol.StatusPresent, JoinedAt: at(8, 3)},
-		{ParticipantID: "p2", Name: "Ben", Status: protocol.StatusAbsent},
-		{ParticipantID: "p3", Name: "Cem", Status: protocol.StatusExcused},
-		{ParticipantID: "p4", Name: "Dora", Status: protocol.StatusLate, JoinedAt: at(8, 12), LeftAt: at(8, 30)},
-		// A line from before the history existed: no events at all.
-		{ParticipantID: "p5", Name: "Emil", Status: protocol.StatusPresent, JoinedAt: at(8, 1), LeftAt: at(8, 41)},
-	}
-	events := []storage.Event{
-		ev("p1", "join", at(8, 3)),
-		ev("p4", "join", at(8, 12)),
-		{LessonID: "L", ParticipantID: "p4", Kind: "status", Status: protocol.StatusLate, At: at(8, 12)},
-		ev("p1", "leave", at(8, 20)),
-		ev("p1", "join", at(8, 25)),
-		ev("p1", "join", at(8, 26)), // a reconnect without a leave continues
-		ev("p4", "leave", at(8, 30)),
-		ev("p4", "leave", at(8, 31)), // a leave without a join is ignored
-		{LessonID: "L", ParticipantID: "p2", Kind: "status", Status: protocol.StatusAbsent, At: at(8, 15)},
-	}
-	return lines, events
-}
-
-func rowByName(t *testing.T, rows []ReportRow, name string) ReportRow {
-	t.Helper()
-	for _, r := range rows {
-		if r.Name == name {
-			return r
-		}
-	}
-	t.Fatalf("no row for %q in %+v", name, rows)
-	return ReportRow{}
-}
-
-func TestLessonReportEnded(t *testing.T) {
-	lines, events := reportFixture()
-	l := storage.Lesson{ID: "L", CreatedAt: at(8, 0), EndedAt: at(8, 45)}
-	rows := LessonReport(l, lines, events, at(12, 0))
-	if len(rows) != 5 {
-		t.Fatalf("%d rows", len(rows))
-	}
-	want := map[string][]string{
-		// name: status, first join, last leave, minutes, times
-		"Ada":  {"anwesend", "08:03", "08:45", "37", "08:03–08:20, 08:25–08:45"},
-		"Ben":  {"abwesend", "", "", "0", ""},
-		"Cem":  {"entschuldigt", "", "", "0", ""},
-		"Dora": {"verspätet", "08:12", "08:30", "18", "08:12–08:30"},
-		"Emil": {"anwesend", "08:01", "08:41", "40", "08:01–08:41"},
-	}
-	for name, w := range want {
-		got := rowByName(t, rows, name).cells(time.UTC)
-		if !slices.Equal(got, append([]string{name}, w...)) {
-			t.Errorf("%s: %q, want %q", name, got[1:], w)
-		}
-	}
-	if n := len(rowByName(t, rows, "Ada").Intervals); n != 2 {
-		t.Errorf("Ada has %d intervals", n)
-	}
-}
-
-func TestLessonReportRunning(t *testing.T) {
-	lines, events := reportFixture()
-	l := storage.Lesson{ID: "L", CreatedAt: at(8, 0)}
-	rows := LessonReport(l, lines, events, at(8, 40))
-	ada := rowByName(t, rows, "Ada")
-	// The open interval stays open and counts up to now: 17 + 15 minutes.
-	if got := ada.Times(time.UTC); got != "08:03–08:20, 08:25–" {
-		t.Errorf("open interval: %q", got)
-	}
-	if ada.Minutes != 32 || !ada.LastLeave.IsZero() || !ada.FirstJoin.Equal(at(8, 3)) {
-		t.Errorf("Ada while running: %+v", ada)
-	}
-	// Seconds round to the nearest minute.
-	l2 := storage.Lesson{ID: "L", CreatedAt: at(8, 0), EndedAt: at(8, 10).Add(29 * time.Second)}
-	r := LessonReport(l2, []storage.Attendance{{ParticipantID: "x", Name: "X", Status: "present"}},
-		[]storage.Event{ev("x", "join", at(8, 0))}, at(9, 0))
-	if r[0].Minutes != 10 {
-		t.Errorf("10:29 min counted as %d", r[0].Minutes)
-	}
-}
-
-func TestLessonReportSortsGerman(t *testing.T) {
-	var lines []storage.Attendance
-	for i, n := range []string{"Zoe", "Ömer", "anna", "Otto", "Bernd", "Ärne", "Anton"} {
-		lines = append(lines, storage.Attendance{ParticipantID: string(rune('a' + i)), Name: n, Status: "absent"})
-	}
-	rows := LessonReport(storage.Lesson{}, lines, nil, at(9, 0))
-	var got []string
-	for _, r := range rows {
-		got = append(got, r.Name)
-	}
-	want := []string{"anna", "Anton", "Ärne", "Bernd", "Ömer", "Otto", "Zoe"}
-	if !slices.Equal(got, want) {
-		t.Fatalf("order %q, want %q", got, want)
-	}
-}
-
-func TestLessonCSVForGermanExcel(t *testing.T) {
-	l := storage.Lesson{ID: "L", CreatedAt: at(8, 0), EndedAt: at(8, 45)}
-	lines := []storage.Attendance{
-		{ParticipantID: "p1", Name: `=HYPERLINK("x")`, Status: "present", JoinedAt: at(8, 3)},
-		{ParticipantID: "p2", Name: "Berg; Jan", Status: "late", JoinedAt: at(8, 10)},
-		{ParticipantID: "p3", Name: "-1+1", Status: "absent"},
-		{ParticipantID: "p4", Name: "@SUM(A1)", Status: "excused"},
-	}
-	events := []storage.Event{ev("p1", "join", at(8, 3)), ev("p2", "join", at(8, 10)), ev("p2", "leave", at(8, 40))}
-	out := LessonCSV(LessonReport(l, lines, events, at(9, 0)), time.UTC)
-
-	if !bytes.HasPrefix(out, []byte("\xef\xbb\xbf")) {
-		t.Fatalf("no BOM: %q", out[:10])
-	}
-	text := string(out[3:])
-	header := "Name;Status;Erster Beitritt;Letztes Verlassen;Anwesend (Minuten);Zeiten\r\n"
-	if !strings.HasPrefix(text, header) {
-		t.Fatalf("header: %q", text)
-	}
-	if strings.Count(text, "\r\n") != 5 || strings.Count(text, "\n") != 5 {
-		t.Fatalf("not 5 CRLF lines: %q", text)
-	}
-	for _, want := range []string{
-		"\r\n\"Berg; Jan\";verspätet;08:10;08:40;30;08:10–08:40\r\n",
-		"\r\n\"'=HYPERLINK(\"\"x\"\")\";anwesend;08:03;08:45;42;08:03–08:45\r\n",
-		"\r\n'-1+1;abwesend;;;0;\r\n",
-		"\r\n'@SUM(A1);entschuldigt;;;0;\r\n",
-	} {
-		if !strings.Contains(text, want) {
-			t.Errorf("CSV lacks %q:\n%s", want, text)
-		}
-	}
-	// A CSV reader gets the fields back, none starting with a formula sign.
-	r := csv.NewReader(strings.NewReader(text))
-	r.Comma = ';'
-	recs, err := r.ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, rec := range recs {
-		if len(rec) != 6 {
-			t.Errorf("record with %d fields: %q", len(rec), rec)
-		}
-		for _, f := range rec {
-			if f != "" && strings.ContainsRune("=+-@\t\r", rune(f[0])) {
-				t.Errorf("field %q starts a formula", f)
-			}
-		}
-	}
-	if recs[1][0] != "'-1+1" || recs[2][0] != "'@SUM(A1)" || recs[3][0] != "'=HYPERLINK(\"x\")" || recs[4][0] != "Berg; Jan" {
-		t.Errorf("names: %q", recs)
-	}
-}
-
-func TestCSVFieldGuard(t *testing.T) {
-	for in, want := range map[string]string{
-		"=1+1": "'=1+1", "+49 170": "'+49 170", "-x": "'-x", "@x": "'@x", "\tx": "'\tx", "\rx": "'\rx",
-		"Lea": "Lea", "": "", "08:03": "08:03", "Ölke": "Ölke", " =x": " =x",
-	} {
-		if got := csvSafe(in); got != want {
-			t.Errorf("csvSafe(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestAttachmentName(t *testing.T) {
-	cases := map[string][2]string{
-		"Anwesenheit-7b Mathe-2026-11-27":   {"Anwesenheit-7b-Mathe-2026-11-27.csv", "Anwesenheit-7b-Mathe-2026-11-27.csv"},
-		"Anwesenheit-Ömer's Kurs/Ä-2026":    {"Anwesenheit-Oemer-s-Kurs-Ae-2026.csv", "Anwesenheit-Ömer's-KursÄ-2026.csv"},
-		"Anwesenheit-\"x\";\r\n<>-2026":     {"Anwesenheit-x-2026.csv", "Anwesenheit-x;-2026.csv"},
-		"Anwesenheit-日本語-2026-11-27":        {"Anwesenheit-2026-11-27.csv", "Anwesenheit-日本語-2026-11-27.csv"},
-		"Anwesenheit-Straße 5c Chemie-2026": {"Anwesenheit-Strasse-5c-Chemie-2026.csv", "Anwesenheit-Straße-5c-Chemie-2026.csv"},
-	}
-	for in, want := range cases {
-		cd := attachmentName(in)
-		if !strings.HasPrefix(cd, `attachment; filename="`+want[0]+`"; filename*=UTF-8''`) {
-			t.Errorf("%q: %s", in, cd)
-		}
-		for _, c := range cd {
-			if c > 126 || c < 32 {
-				t.Errorf("%q: header has %q", in, c)
-			}
-		}
-		typ, params, err := mime.ParseMediaType(cd)
-		if err != nil || typ != "attachment" || params["filename"] != want[1] {
-			t.Errorf("%q parses as %q %q (%v), want real name %q", in, typ, params, err, want[1])
-		}
-	}
-}
 
 // recordsFixture is a class with two lessons, the first ended: Alice owns
 // it, Bob is another teacher.
@@ -340,7 +144,7 @@ func TestRecordsAccess(t *testing.T) {
 func TestClassHistoryEndpoint(t *testing.T) {
 	f := newRecordsFixture(t)
 	resp := f.e.do("GET", "/api/classes/"+f.class.ID+"/lessons", nil, f.alice)
-	var got []LessonRecord
+	var got []protocol.LessonRecord
 	decodeJSON(t, resp, &got)
 	if len(got) != 2 || got[0].ID != f.second.ID || got[1].ID != f.first.ID {
 		t.Fatalf("history (newest first): %+v", got)
@@ -351,13 +155,13 @@ func TestClassHistoryEndpoint(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := countStatuses(lines); got[i].Counts != want {
-			t.Errorf("lesson %d counts %+v, want %+v", i, got[i].Counts, want)
+		if want := countStatuses(lines); got[i].RollCallCounts != want {
+			t.Errorf("lesson %d counts %+v, want %+v", i, got[i].RollCallCounts, want)
 		}
 	}
 	old := got[1]
 	if old.Present < 1 || old.Late != 1 || old.Absent < 1 || old.Excused != 1 {
-		t.Errorf("first lesson counts %+v", old.Counts)
+		t.Errorf("first lesson counts %+v", old.RollCallCounts)
 	}
 	if old.Title != "7b Mathe" || !old.StartedAt.Equal(f.firstStart) || !old.EndedAt.Equal(f.firstEnd) || !got[0].EndedAt.IsZero() {
 		t.Errorf("lesson times: %+v / %+v", old, got[0])

@@ -104,7 +104,7 @@ func newEnv(t *testing.T) *env {
 		},
 		Log: log,
 	}
-	s.Classes, s.ClassHost = db, hub
+	s.Classes, s.ClassHost, s.Records, s.Board = db, hub, db, db
 	s.Guard = admission.NewGate(admission.DefaultLimits)
 	s.Files = files.New(t.TempDir())
 	if s.Sealer, err = codes.NewSealer(make([]byte, 32)); err != nil {
@@ -185,7 +185,7 @@ func expectAPIError(t *testing.T, resp *http.Response, status int, code string) 
 	if resp.StatusCode != status {
 		t.Fatalf("status %d, want %d", resp.StatusCode, status)
 	}
-	var body apiError
+	var body protocol.ErrorBody
 	decodeJSON(t, resp, &body)
 	if body.Error.Code != code {
 		t.Fatalf("error code %q, want %q (%s)", body.Error.Code, code, body.Error.Message)
@@ -222,7 +222,7 @@ func TestLoginLink(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("/api/me with cookie: %d", resp.StatusCode)
 	}
-	var me Me
+	var me protocol.Me
 	decodeJSON(t, resp, &me)
 	if me.Teacher.ID != tch.ID || me.Teacher.Name != "Alice" {
 		t.Fatalf("/api/me = %+v", me)
@@ -436,7 +436,7 @@ func TestAttendance(t *testing.T) {
 
 	// Bea's leave is recorded once the transport notices and the writer
 	// has stored it.
-	var lines []AttendanceLine
+	var lines []protocol.AttendanceLine
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		e.writer.Sync()

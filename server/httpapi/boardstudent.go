@@ -1,0 +1,103 @@
+package httpapi
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"ersatzraum/app/protocol"
+	"ersatzraum/server/board"
+	"ersatzraum/server/storage"
+)
+
+// The student's board: the assignments of their class with their own
+// state and hand-ins, and downloads of what they may see.
+
+// studentBoard answers with the board of the student's class: assignments
+// not archived, each with its state for the student and their hand-ins.
+// The ETag lets an offline-capable client ask "changed?" cheaply.
+func (s *Server) studentBoard(w http.ResponseWriter, r *http.Request, st storage.RosterStudent) {
+	c, err := s.Board.Class(r.Context(), st.ClassID)
+	if err != nil {
+		s.internal(w, "load class", err)
+		return
+	}
+	as, err := s.Board.ClassAssignments(r.Context(), st.ClassID)
+	if err != nil {
+		s.internal(w, "load board", err)
+		return
+	}
+	hs, err := s.Board.StudentHandIns(r.Context(), st.ID)
+	if err != nil {
+		s.internal(w, "load hand-ins", err)
+		return
+	}
+	groups := byStudent(hs)
+	now := time.Now()
+	sb := protocol.StudentBoard{ClassID: c.ID, ClassName: c.Name, Student: protocol.BoardStudent{ID: st.ID, Name: st.Name}, Assignments: []protocol.BoardAssignment{}}
+	for _, a := range as {
+		if !a.Archived.IsZero() {
+			continue
+		}
+		v := assignmentView(a)
+		mine := groups[[2]string{a.ID, st.ID}]
+		v.State = board.State(a, mine, now)
+		v.HandIns = []protocol.BoardHandIn{}
+		for _, h := range mine {
+			v.HandIns = append(v.HandIns, handInView(a, h))
+			if h.Created.After(sb.UpdatedAt) {
+				sb.UpdatedAt = h.Created
+			}
+		}
+		if a.Updated.After(sb.UpdatedAt) {
+			sb.UpdatedAt = a.Updated
+		}
+		sb.Assignments = append(sb.Assignments, v)
+	}
+	body, err := json.Marshal(sb)
+	if err != nil {
+		s.internal(w, "encode board", err)
+		return
+	}
+	sum := sha256.Sum256(body)
+	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Cache-Control", "no-store")
+	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Write(append(body, '\n'))
+}
+
+func (s *Server) studentAttachment(w http.ResponseWriter, r *http.Request, st storage.RosterStudent) {
+	f, err := s.Board.ClassAttachment(r.Context(), st.ClassID, r.PathValue("hash"))
+	if errors.Is(err, storage.ErrNotFound) {
+		writeError(w, http.StatusNotFound, protocol.ErrUnknownFile, "no such file on your class's board")
+		return
+	}
+	if err != nil {
+		s.internal(w, "load file", err)
+		return
+	}
+	s.serveFile(w, r, f, true)
+}
+
+func (s *Server) studentHandInFile(w http.ResponseWriter, r *http.Request, st storage.RosterStudent) {
+	h, err := s.Board.HandIn(r.Context(), r.PathValue("hid"))
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		s.internal(w, "load hand-in", err)
+		return
+	}
+	f, ok := findFile(h.Files, r.PathValue("hash"))
+	if err != nil || h.StudentID != st.ID || h.AssignmentID != r.PathValue("aid") || !ok {
+		writeError(w, http.StatusNotFound, protocol.ErrUnknownFile, "no such file in your hand-ins")
+		return
+	}
+	s.serveFile(w, r, f, false)
+}

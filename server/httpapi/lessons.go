@@ -1,0 +1,123 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"ersatzraum/app/protocol"
+	"ersatzraum/server/codes"
+	"ersatzraum/server/roster"
+	"ersatzraum/server/signaling"
+	"ersatzraum/server/storage"
+)
+
+// LessonStore is what the lesson endpoints (and /readyz) need from
+// storage.
+type LessonStore interface {
+	CreateLesson(ctx context.Context, l storage.Lesson) error
+	Lesson(ctx context.Context, id string) (storage.Lesson, error)
+	LessonAttendance(ctx context.Context, lessonID string) ([]storage.Attendance, error)
+	Ping(ctx context.Context) error
+}
+
+// LessonHost makes a lesson joinable (the signaling hub).
+type LessonHost interface {
+	AddLesson(l signaling.Lesson, lines []roster.Line)
+}
+
+func (s *Server) createLesson(w http.ResponseWriter, r *http.Request) {
+	t, err := s.Accounts.TeacherFromRequest(r)
+	if err != nil {
+		writeError(w, http.StatusUnauthorized, protocol.ErrUnauthorized, "sign in as a teacher first")
+		return
+	}
+	var req protocol.CreateLessonRequest
+	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		writeError(w, http.StatusBadRequest, protocol.ErrBadPayload, "body must be JSON: {\"title\": \"...\"}")
+		return
+	}
+	if req.ClassID != "" {
+		c, err := s.classOf(r.Context(), t.ID, req.ClassID)
+		if err != nil {
+			writeError(w, http.StatusNotFound, protocol.ErrUnknownClass, "no such class")
+			return
+		}
+		if strings.TrimSpace(req.Title) == "" {
+			req.Title = c.Name
+		}
+	}
+	title, ok := protocol.CleanName(req.Title, protocol.MaxTitleRunes)
+	if !ok {
+		writeError(w, http.StatusBadRequest, protocol.ErrBadName, "a title needs 1 to 80 printable characters")
+		return
+	}
+	code := codes.NewCode()
+	l := storage.Lesson{
+		ID:        codes.NewID(),
+		TeacherID: t.ID,
+		Title:     title,
+		CodeHash:  codes.HashCode(codes.NormalizeCode(code)),
+		CreatedAt: time.Now(),
+	}
+	err = s.Lessons.CreateLesson(r.Context(), l)
+	if err == nil && req.ClassID != "" {
+		err = s.Classes.SetLessonClass(r.Context(), l.ID, req.ClassID)
+	}
+	if err != nil {
+		s.Log.Error("create lesson", "err", err)
+		writeError(w, http.StatusInternalServerError, protocol.ErrInternal, "the lesson could not be saved")
+		return
+	}
+	// Students whose name is not on the class list (and everyone in an
+	// ad-hoc lesson) wait in the lobby until the teacher admits them.
+	s.Host.AddLesson(signaling.Lesson{ID: l.ID, TeacherID: t.ID, Title: title, CodeHash: l.CodeHash, Code: code, ClassID: req.ClassID, Lobby: true, Start: l.CreatedAt}, nil)
+	writeJSON(w, http.StatusCreated, protocol.CreatedLesson{
+		ID:      l.ID,
+		Title:   title,
+		Code:    code,
+		JoinURL: baseURL(r) + "/join/" + code,
+	})
+}
+
+func (s *Server) attendance(w http.ResponseWriter, r *http.Request) {
+	t, err := s.Accounts.TeacherFromRequest(r)
+	if err != nil {
+		writeError(w, http.StatusUnauthorized, protocol.ErrUnauthorized, "sign in as a teacher first")
+		return
+	}
+	l, err := s.Lessons.Lesson(r.Context(), r.PathValue("id"))
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && l.TeacherID != t.ID) {
+		// Another teacher's lesson looks exactly like a missing one.
+		writeError(w, http.StatusNotFound, protocol.ErrUnknownLesson, "no such lesson")
+		return
+	}
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, protocol.ErrInternal, "storage error")
+		return
+	}
+	rows, err := s.Lessons.LessonAttendance(r.Context(), l.ID)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, protocol.ErrInternal, "storage error")
+		return
+	}
+	out := make([]protocol.AttendanceLine, 0, len(rows))
+	for _, a := range rows {
+		out = append(out, protocol.AttendanceLine{Name: a.Name, Status: a.Status, JoinedAt: a.JoinedAt, LeftAt: a.LeftAt})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// baseURL is this server as the request reached it: join links and
+// personal links are built on it.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
