@@ -146,6 +146,8 @@ type Welcome struct {
 	// Lobby and Locked are for the teacher.
 	Lobby  []Knock `json:"lobby,omitempty"`
 	Locked bool    `json:"locked,omitempty"`
+	// Called is for a student: whether it is called on right now.
+	Called bool `json:"called,omitempty"`
 }
 
 // Knock is a student waiting in the lobby.
