@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -150,6 +151,9 @@ func TestClassLessonJoins(t *testing.T) {
 	decodeJSON(t, resp, &created)
 	if created.Title != "7b Mathe" {
 		t.Fatalf("class lesson title %q", created.Title)
+	}
+	if stored, err := e.db.Lesson(context.Background(), created.ID); err != nil || stored.ClassID != c.ID {
+		t.Fatalf("stored class lesson: %+v, %v", stored, err)
 	}
 	expectAPIError(t, e.do("POST", "/api/lessons", jsonBody(`{"classId":"nope"}`), alice), http.StatusNotFound, "unknown-class")
 
