@@ -178,6 +178,7 @@ func (c *TeacherCall) changed() {
 		return
 	}
 	c.pace.scheduled = true
+	dbg("schedule")
 	time.AfterFunc(viewPace, func() { c.client.Do(c.publish) })
 }
 
@@ -187,6 +188,7 @@ func (c *TeacherCall) publish() {
 		return
 	}
 	c.pace.dirty = false
+	dbg("view")
 	c.OnView(c.snapshot())
 }
 
@@ -362,8 +364,11 @@ func (c *TeacherCall) answer(from, offer string) {
 			c.client.Send(protocol.TypeSignal, protocol.Signal{To: from, Kind: protocol.SignalCandidate, Candidate: &cand})
 		},
 		Stream: func(st Stream) {
+			dbg("stream")
 			c.client.Do(func() {
+				dbg("streamtask")
 				if c.peers[from] == peer {
+					dbg("streamapplied")
 					c.view.Streams[from] = st
 					c.changed()
 				}
