@@ -94,4 +94,53 @@ func (p *mainThreadProfile) stop() {
 		fmt.Fprintf(&b, "  %6.1f%% %8v %s\n", 100*float64(r.d)/float64(total), r.d.Round(time.Millisecond), r.name)
 	}
 	p.t.Logf("main thread, %v sampled, by self time:\n%s", total.Round(time.Millisecond), b.String())
+
+	// The longest stretch without idle samples: one long task, and what
+	// it spent its time in.
+	var bestStart, bestEnd, start int
+	var bestLen, cur time.Duration
+	for i, id := range prof.Samples {
+		if i >= len(prof.TimeDeltas) {
+			break
+		}
+		if byID[id] == "(idle)" {
+			cur, start = 0, i+1
+			continue
+		}
+		cur += time.Duration(prof.TimeDeltas[i]) * time.Microsecond
+		if cur > bestLen {
+			bestLen, bestStart, bestEnd = cur, start, i
+		}
+	}
+	parent := map[int64]int64{}
+	for _, n := range prof.Nodes {
+		for _, c := range n.Children {
+			parent[c] = n.ID
+		}
+	}
+	inTask := map[string]time.Duration{}
+	for i := bestStart; i <= bestEnd && i < len(prof.Samples); i++ {
+		d := time.Duration(prof.TimeDeltas[i]) * time.Microsecond
+		// Count the sample for every frame on its stack (inclusive time).
+		seen := map[string]bool{}
+		for id := prof.Samples[i]; id != 0; id = parent[id] {
+			if n := byID[id]; !seen[n] {
+				seen[n] = true
+				inTask[n] += d
+			}
+		}
+	}
+	rows = rows[:0]
+	for k, v := range inTask {
+		rows = append(rows, row{k, v})
+	}
+	slices.SortFunc(rows, func(a, b row) int { return int(b.d - a.d) })
+	b.Reset()
+	for i, r := range rows {
+		if i == 50 {
+			break
+		}
+		fmt.Fprintf(&b, "  %8v %s\n", r.d.Round(time.Millisecond), r.name)
+	}
+	p.t.Logf("longest busy stretch %v, inclusive time:\n%s", bestLen.Round(time.Millisecond), b.String())
 }

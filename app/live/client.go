@@ -136,9 +136,20 @@ func (c *Client) runTasks() {
 	}
 }
 
+// yieldEvery is how long the client may work through a burst before it
+// lets the browser run its event loop: some browser calls (adding an ICE
+// candidate, building a connection) are synchronous, so a queue of them
+// would otherwise hold the page for seconds.
+const yieldEvery = 50 * time.Millisecond
+
 // serve works through the queues while connection gen is open.
 func (c *Client) serve(gen int, sock Conn) (code int, reason string, opened, stopped bool) {
+	lastYield := time.Now()
 	for {
+		if time.Since(lastYield) > yieldEvery {
+			yieldToBrowser()
+			lastYield = time.Now()
+		}
 		select {
 		case <-c.stop:
 			sock.Close()

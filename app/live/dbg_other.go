@@ -1,5 +1,0 @@
-//go:build !wasm
-
-package live
-
-func dbg(string) {}
