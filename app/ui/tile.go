@@ -12,8 +12,8 @@ import (
 // student sends it, the initials otherwise, greyed while offline.
 type Tile struct {
 	app.Compo
-	Lang     i18n.Lang
-	Entry    protocol.Entry
+	Lang  i18n.Lang
+	Entry protocol.Entry
 	// Stream is the student's media; the tile shows it in its own video
 	// element after every render, so a re-created element gets it again.
 	Stream   live.Stream
