@@ -2,11 +2,6 @@ package e2e
 
 import (
 	"context"
-	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -60,49 +55,9 @@ func TestRelayThroughEmbeddedTURN(t *testing.T) {
 // secret (coturn's use-auth-secret), the setup of a school that already
 // runs one.
 func TestRelayThroughExternalCoturn(t *testing.T) {
-	bin, err := exec.LookPath("turnserver")
-	if err != nil {
-		t.Fatal("coturn's turnserver not found: apt-get install coturn (.ci/run installs it)")
-	}
-	dir := t.TempDir()
-	secret := "e2e-coturn-shared-secret-0123456789"
-	secretFile := filepath.Join(dir, "turn-secret")
-	if err := os.WriteFile(secretFile, []byte(secret+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	minPort := 30000 + port%20000
-	cmd := exec.Command(bin, "-n",
-		"--use-auth-secret", "--static-auth-secret="+secret, "--realm=ersatzraum",
-		"--allow-loopback-peers", "--no-cli", "--no-tls", "--no-dtls",
-		"--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1", "--listening-port="+strconv.Itoa(port),
-		"--min-port="+strconv.Itoa(minPort), "--max-port="+strconv.Itoa(minPort+200),
-		"--pidfile="+filepath.Join(dir, "turnserver.pid"), "--userdb="+filepath.Join(dir, "turndb"),
-		"--log-file=stdout", "--no-stdout-log")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
-		if err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("coturn does not listen on %s: %v", addr, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	turn := startCoturn(t)
 	srv := startServer(t, freeAddr(t), t.TempDir(),
-		"--turn-external", "turn:"+addr+"?transport=udp,turn:"+addr+"?transport=tcp",
-		"--turn-secret-file", secretFile, "--turn-relay-only")
+		"--turn-external", "turn:"+turn.addr+"?transport=udp,turn:"+turn.addr+"?transport=tcp",
+		"--turn-secret-file", turn.secretFile, "--turn-relay-only")
 	relayedCall(t, srv)
 }
