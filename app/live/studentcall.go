@@ -193,22 +193,13 @@ func (c *StudentCall) do(f func()) {
 	}
 }
 
-func (c *StudentCall) changed() {
-	c.pace.dirty = true
-	if c.pace.scheduled {
-		return
-	}
-	c.pace.scheduled = true
-	time.AfterFunc(viewPace, func() { c.client.Do(c.publish) })
-}
+func (c *StudentCall) changed() { c.pace.changed(c.client.Do, c.publish) }
 
+// publish hands the page the current view.
 func (c *StudentCall) publish() {
-	c.pace.scheduled = false
-	if !c.pace.dirty || c.OnView == nil {
-		return
+	if c.OnView != nil {
+		c.OnView(c.view)
 	}
-	c.pace.dirty = false
-	c.OnView(c.view)
 }
 
 func (c *StudentCall) stateChanged(st State, code int, reason string) {

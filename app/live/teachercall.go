@@ -174,22 +174,13 @@ func (c *TeacherCall) send(msgType string, data any) {
 
 // changed notes that the view changed and makes sure a view follows
 // within viewPace.
-func (c *TeacherCall) changed() {
-	c.pace.dirty = true
-	if c.pace.scheduled {
-		return
-	}
-	c.pace.scheduled = true
-	time.AfterFunc(viewPace, func() { c.client.Do(c.publish) })
-}
+func (c *TeacherCall) changed() { c.pace.changed(c.client.Do, c.publish) }
 
+// publish hands the page the current view.
 func (c *TeacherCall) publish() {
-	c.pace.scheduled = false
-	if !c.pace.dirty || c.OnView == nil {
-		return
+	if c.OnView != nil {
+		c.OnView(c.snapshot())
 	}
-	c.pace.dirty = false
-	c.OnView(c.snapshot())
 }
 
 // snapshot copies the view: the page may keep it while the call goes on.
@@ -216,7 +207,7 @@ func (c *TeacherCall) stateChanged(st State, code int, reason string) {
 	}
 	// The client's goroutine ends now: publish the last view here.
 	c.pace.dirty = true
-	c.publish()
+	c.pace.flush(c.publish)
 }
 
 func (c *TeacherCall) announce(kind AnnounceKind, name string) {

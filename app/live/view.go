@@ -1,5 +1,7 @@
 package live
 
+import "time"
+
 // AnnounceKind says what a screen reader is told about the room.
 type AnnounceKind int
 
@@ -23,7 +25,34 @@ type Announcement struct {
 // pacer coalesces a call's changes into views: at most one view per
 // viewPace, however many messages a burst brings, so that the page
 // renders a class arriving at once a few times, not once per message.
+// Its fields belong to the call's goroutine.
 type pacer struct {
 	dirty     bool // something changed since the last view
 	scheduled bool // a publish is on its way
+}
+
+// changed notes a change and makes sure publish runs (on the call's
+// goroutine, through do) within viewPace.
+func (p *pacer) changed(do func(func()), publish func()) {
+	p.dirty = true
+	if p.scheduled {
+		return
+	}
+	p.scheduled = true
+	time.AfterFunc(viewPace, func() {
+		do(func() {
+			p.scheduled = false
+			p.flush(publish)
+		})
+	})
+}
+
+// flush publishes now if anything changed: for the last view of a call,
+// whose goroutine ends.
+func (p *pacer) flush(publish func()) {
+	if !p.dirty {
+		return
+	}
+	p.dirty = false
+	publish()
 }
