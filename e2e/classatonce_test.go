@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,19 +23,15 @@ func TestClassAtOnce(t *testing.T) {
 
 	names := make([]string, students)
 	pages := make([]context.Context, students)
-	var wg sync.WaitGroup
 	for i := range students {
 		names[i] = fmt.Sprintf("Kind %d", i+1)
 		pages[i] = newBrowser(t, names[i])
 	}
+	// They knock one after another (the lobby is not what is tested);
+	// the burst is the one click that lets them all in.
 	for i := range students {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			joinAsStudent(t, pages[i], link, names[i], true)
-		}()
+		joinAsStudent(t, pages[i], link, names[i], true)
 	}
-	wg.Wait()
 	for i := range students {
 		waitFor(t, pages[i], names[i]+" waits in the lobby", `document.querySelector('#join-status[data-state="lobby"]')`, 60*time.Second)
 	}

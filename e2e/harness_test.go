@@ -229,7 +229,11 @@ func waitFor(t testing.TB, ctx context.Context, what, expr string, timeout time.
 	deadline := time.Now().Add(timeout)
 	var last any
 	for {
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[any](expr, chromedp.EvalAwaitPromise))
+		// Bound each evaluation: a page whose main thread hangs never
+		// answers, and the test must fail, not hang.
+		ectx, cancel := context.WithTimeout(ctx, max(time.Until(deadline), time.Second))
+		v, err := chromedp.Run(ectx, chromedp.Evaluate[any](expr, chromedp.EvalAwaitPromise))
+		cancel()
 		if err == nil && truthy(v) {
 			return
 		}

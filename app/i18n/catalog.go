@@ -275,6 +275,10 @@ var catalogs = map[Lang]map[string]string{
 		"title.board":          "Aufgaben – Ersatzraum",
 		"title.lesson.teacher": "Unterricht leiten – Ersatzraum",
 		"title.lesson.student": "Im Unterricht – Ersatzraum",
+
+		// When media breaks while signaling stays up (the network dropped).
+		"lesson.interrupted": "Bild unterbrochen – wird wiederhergestellt",
+		"join.interrupted":   "Die Verbindung zur Lehrkraft ist unterbrochen. Sie wird wiederhergestellt …",
 	},
 	English: {
 		"app.name":                       "Ersatzraum",
@@ -550,5 +554,9 @@ var catalogs = map[Lang]map[string]string{
 		"title.board":          "Assignments – Ersatzraum",
 		"title.lesson.teacher": "Teaching – Ersatzraum",
 		"title.lesson.student": "In class – Ersatzraum",
+
+		// When media breaks while signaling stays up (the network dropped).
+		"lesson.interrupted": "Picture interrupted – being restored",
+		"join.interrupted":   "The connection to your teacher is interrupted. It is being restored …",
 	},
 }

@@ -19,76 +19,87 @@ const (
 	Closed // final: the server refused us or we left
 )
 
+// Conn is one signaling connection as the client uses it: the browser's
+// WebSocket (Socket) in the page, a fake in tests.
+type Conn interface {
+	Send(msgType string, data any) error
+	Close()
+}
+
+// Dialer opens a connection to url. Its events go to deliver, which never
+// blocks and may be called from a JavaScript callback.
+type Dialer func(url string, deliver func(Event)) (Conn, error)
+
 // Client keeps one signaling connection alive: it says hello on every
 // (re)connect, hands messages to OnMessage in order on its own goroutine,
 // and reconnects with backoff and jitter until the server closes with a
-// final code or Stop is called.
+// final code or Stop is called. Everything that touches a call's state
+// runs on that goroutine (OnMessage, OnState and the functions given to
+// Do), so a call needs no locks and a burst of messages only makes the
+// queue longer: nothing that delivers work to the client ever waits.
 type Client struct {
 	URL       string
 	Hello     func() protocol.Hello
 	OnMessage func(protocol.Envelope)
 	OnState   func(s State, closeCode int, reason string)
+	// Dial opens the connection; nil means the browser's WebSocket.
+	Dial Dialer
 
-	mu    sync.Mutex
-	sock  *Socket
-	stop  chan struct{}
-	tasks chan func()
-	once  sync.Once
+	setup sync.Once
+	work  *inbox[task]  // socket events and Do's functions, in order
+	stop  chan struct{} // closed by Stop
+	once  sync.Once     // closes stop
+
+	mu   sync.Mutex // guards sock
+	sock Conn       // the current connection, nil between connections
 }
 
-// Do runs f on the client's goroutine, in order with the messages, so
-// that state touched by OnMessage needs no locks. It never blocks; it is
-// safe to call from callbacks.
-func (c *Client) Do(f func()) {
-	go func() {
-		select {
-		case c.taskChan() <- f:
-		case <-c.stopChan():
-		}
-	}()
+// task is one unit of work for the client's goroutine: a socket event of
+// connection number gen, or a function.
+type task struct {
+	gen int
+	ev  Event
+	fn  func()
 }
 
-func (c *Client) taskChan() chan func() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.tasks == nil {
-		c.tasks = make(chan func())
-	}
-	return c.tasks
-}
-
-func (c *Client) stopChan() chan struct{} {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.stop == nil {
+func (c *Client) init() {
+	c.setup.Do(func() {
+		c.work = newInbox[task]()
 		c.stop = make(chan struct{})
-	}
-	return c.stop
+	})
+}
+
+// Do runs f on the client's goroutine, in order with the messages. It
+// never blocks; it is safe to call from callbacks and from any goroutine.
+// Functions given after the client ended are never run.
+func (c *Client) Do(f func()) {
+	c.init()
+	c.work.put(task{fn: f})
 }
 
 // Run connects and serves until the end; call it on its own goroutine.
 func (c *Client) Run() {
-	stop, tasks := c.stopChan(), c.taskChan()
+	c.init()
+	dial := c.Dial
+	if dial == nil {
+		dial = browserDial
+	}
 	attempt := 0
-	for {
-		events := make(chan Event, 64)
-		sock, err := Dial(c.URL, events)
+	for gen := 1; ; gen++ {
+		sock, err := dial(c.URL, func(ev Event) { c.work.put(task{gen: gen, ev: ev}) })
 		if err != nil {
 			c.OnState(Closed, 0, err.Error())
 			return
 		}
-		c.mu.Lock()
-		c.sock = sock
-		c.mu.Unlock()
-		code, reason, opened := c.serve(sock, events, stop, tasks)
-		if opened {
-			attempt = 0
-		}
-		select {
-		case <-stop:
+		c.setSock(sock)
+		code, reason, opened, stopped := c.serve(gen, sock)
+		c.setSock(nil)
+		if stopped {
 			c.OnState(Closed, CloseLeft, "left")
 			return
-		default:
+		}
+		if opened {
+			attempt = 0
 		}
 		if Final(code) {
 			c.OnState(Closed, code, reason)
@@ -96,18 +107,9 @@ func (c *Client) Run() {
 		}
 		attempt++
 		c.OnState(Reconnecting, code, reason)
-		wait := time.After(Backoff(attempt, rand.Float64()))
-	waiting:
-		for {
-			select {
-			case <-wait:
-				break waiting
-			case f := <-tasks:
-				f()
-			case <-stop:
-				c.OnState(Closed, CloseLeft, "left")
-				return
-			}
+		if c.wait(Backoff(attempt, rand.Float64())) {
+			c.OnState(Closed, CloseLeft, "left")
+			return
 		}
 	}
 }
@@ -115,24 +117,63 @@ func (c *Client) Run() {
 // CloseLeft is the pseudo close code reported when the user left.
 const CloseLeft = protocol.CloseNormal
 
-func (c *Client) serve(sock *Socket, events chan Event, stop chan struct{}, tasks chan func()) (code int, reason string, opened bool) {
-	for {
+func (c *Client) setSock(s Conn) {
+	c.mu.Lock()
+	c.sock = s
+	c.mu.Unlock()
+}
+
+// serve works through the queue while connection gen is open. It handles
+// a whole batch even after the close event, so that no function given to
+// Do is lost.
+func (c *Client) serve(gen int, sock Conn) (code int, reason string, opened, stopped bool) {
+	closed := false
+	for !closed {
 		select {
-		case f := <-tasks:
-			f()
-		case <-stop:
+		case <-c.stop:
 			sock.Close()
-			return CloseLeft, "left", opened
-		case ev := <-events:
-			switch ev.Kind {
+			return CloseLeft, "left", opened, true
+		case <-c.work.ready:
+		}
+		for _, t := range c.work.take() {
+			if t.fn != nil {
+				t.fn()
+				continue
+			}
+			if t.gen != gen || closed {
+				continue // an event of an earlier connection
+			}
+			switch t.ev.Kind {
 			case EventOpen:
 				opened = true
 				sock.Send(protocol.TypeHello, c.Hello())
 				c.OnState(Connected, 0, "")
 			case EventMessage:
-				c.OnMessage(ev.Env)
+				c.OnMessage(t.ev.Env)
 			case EventClosed:
-				return ev.Code, ev.Reason, opened
+				closed, code, reason = true, t.ev.Code, t.ev.Reason
+			}
+		}
+	}
+	return code, reason, opened, false
+}
+
+// wait runs functions given to Do for d, and reports whether the client
+// was stopped meanwhile.
+func (c *Client) wait(d time.Duration) (stopped bool) {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for {
+		select {
+		case <-timer.C:
+			return false
+		case <-c.stop:
+			return true
+		case <-c.work.ready:
+			for _, t := range c.work.take() {
+				if t.fn != nil {
+					t.fn()
+				}
 			}
 		}
 	}
@@ -151,6 +192,6 @@ func (c *Client) Send(msgType string, data any) error {
 
 // Stop closes the connection for good.
 func (c *Client) Stop() {
-	stop := c.stopChan()
-	c.once.Do(func() { close(stop) })
+	c.init()
+	c.once.Do(func() { close(c.stop) })
 }

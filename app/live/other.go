@@ -7,17 +7,8 @@ import "ersatzraum/app/protocol"
 // The stand-ins below let the server compile the UI for prerendering. A
 // prerendered page never mounts, so none of them is ever called there.
 
-// Socket stands in for the browser WebSocket.
-type Socket struct{}
-
-// Dial is not available outside the browser.
-func Dial(string, chan<- Event) (*Socket, error) { return nil, ErrNotInBrowser }
-
-// Send is not available outside the browser.
-func (*Socket) Send(string, any) error { return ErrNotInBrowser }
-
-// Close does nothing outside the browser.
-func (*Socket) Close() {}
+// browserDial is not available outside the browser.
+func browserDial(string, func(Event)) (Conn, error) { return nil, ErrNotInBrowser }
 
 // Stream stands in for a MediaStream.
 type Stream struct{}
@@ -92,3 +83,12 @@ func (*Peer) SetCaps(Caps) {}
 
 // PendingOffer is empty outside the browser.
 func (*Peer) PendingOffer() string { return "" }
+
+// TabResume stands in for the tab's resume store.
+type TabResume string
+
+// Load is always empty outside the browser.
+func (TabResume) Load() string { return "" }
+
+// Save does nothing outside the browser.
+func (TabResume) Save(string) {}

@@ -8,15 +8,16 @@ import (
 	"ersatzraum/app/protocol"
 )
 
-// Socket is one browser WebSocket to the signaling server. Its events go
-// to a channel, so that nothing blocks inside a JavaScript callback.
+// Socket is one browser WebSocket to the signaling server. Its callbacks
+// only hand their event on (deliver never blocks): nothing may wait inside
+// a JavaScript callback.
 type Socket struct {
 	ws    js.Value
 	funcs []js.Func
 }
 
-// Dial opens a WebSocket to url; events arrive on out.
-func Dial(url string, out chan<- Event) (*Socket, error) {
+// browserDial opens a WebSocket to url; its events go to deliver.
+func browserDial(url string, deliver func(Event)) (Conn, error) {
 	ws := js.Global().Get("WebSocket").New(url)
 	s := &Socket{ws: ws}
 	on := func(name string, f func(js.Value)) {
@@ -27,16 +28,16 @@ func Dial(url string, out chan<- Event) (*Socket, error) {
 		s.funcs = append(s.funcs, fn)
 		ws.Set(name, fn)
 	}
-	on("onopen", func(js.Value) { out <- Event{Kind: EventOpen} })
+	on("onopen", func(js.Value) { deliver(Event{Kind: EventOpen}) })
 	on("onmessage", func(e js.Value) {
 		env, perr := protocol.Decode([]byte(e.Get("data").String()))
 		if perr != nil {
 			return // the server speaks the protocol; ignore what it does not
 		}
-		out <- Event{Kind: EventMessage, Env: env}
+		deliver(Event{Kind: EventMessage, Env: env})
 	})
 	on("onclose", func(e js.Value) {
-		out <- Event{Kind: EventClosed, Code: e.Get("code").Int(), Reason: e.Get("reason").String()}
+		deliver(Event{Kind: EventClosed, Code: e.Get("code").Int(), Reason: e.Get("reason").String()})
 		s.release()
 	})
 	return s, nil
@@ -56,7 +57,7 @@ func (s *Socket) Send(msgType string, data any) error {
 }
 
 // Close closes the socket; an EventClosed follows.
-func (s *Socket) Close() { s.ws.Call("close", 1000, "bye") }
+func (s *Socket) Close() { s.ws.Call("close", protocol.CloseNormal, "bye") }
 
 func (s *Socket) release() {
 	for _, f := range s.funcs {

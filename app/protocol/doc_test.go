@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -317,17 +316,6 @@ func httpCodes(section string) map[string]bool {
 	return out
 }
 
-// httpCodesNotYetInProtocol are HTTP error codes that the server still
-// writes as bare strings (server/httpapi) instead of app/protocol Err*
-// constants. Delete an entry once its constant exists; the list should end
-// up empty.
-var httpCodesNotYetInProtocol = []string{
-	"internal", "bad-login", "weak-password", "busy", "cross-site",
-	"unknown-class", "duplicate-name", "roster-full", "bad-csv", "unknown-student",
-	"unknown-assignment", "unknown-file", "bad-file-type", "too-many-files",
-	"board-full", "closed", "conflict", "unavailable",
-}
-
 // Every error code in the code is documented (in the "Error codes" table
 // or as an error code of the HTTP API), and every code the doc names is an
 // Err* constant.
@@ -359,16 +347,8 @@ func TestDocErrorCodes(t *testing.T) {
 		t.Fatalf("found only %d error codes in ## HTTP API: the patterns no longer match the doc", len(http))
 	}
 	for v := range http {
-		if _, ok := defined[v]; !ok && !slices.Contains(httpCodesNotYetInProtocol, v) {
+		if _, ok := defined[v]; !ok {
 			t.Errorf("docs/protocol.md, ## HTTP API, names error code %q; app/protocol defines no Err* constant for it", v)
-		}
-	}
-	for _, v := range httpCodesNotYetInProtocol {
-		if name, ok := defined[v]; ok {
-			t.Logf("%s = %q exists now: remove it from httpCodesNotYetInProtocol", name, v)
-		}
-		if !http[v] && !ws[v] {
-			t.Errorf("httpCodesNotYetInProtocol lists %q, which docs/protocol.md does not name", v)
 		}
 	}
 	for name, v := range c.errors {

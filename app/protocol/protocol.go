@@ -146,6 +146,10 @@ type Welcome struct {
 	// Lobby and Locked are for the teacher.
 	Lobby  []Knock `json:"lobby,omitempty"`
 	Locked bool    `json:"locked,omitempty"`
+	// Called is for a student: whether it is called on right now. A page
+	// that showed the student as called on before a reconnect shows what
+	// this says (a call-on does not survive a server restart).
+	Called bool `json:"called,omitempty"`
 }
 
 // Knock is a student waiting in the lobby.

@@ -15,7 +15,8 @@ type Hands struct {
 	app.Compo
 	Lang    i18n.Lang
 	Entries []protocol.Entry
-	Send    func(msgType string, data any)
+	// Controls is the running call; nil in the prerendered page.
+	Controls lessonControls
 }
 
 // Render draws the list.
@@ -38,7 +39,7 @@ func (h *Hands) Render() app.UI {
 			return app.P().ID("called-on").Class("notice").Role("status").Body(
 				app.Text(i18n.T(l, "hands.called", called.Name)+" "),
 				app.Button().ID("call-off").Class("button small").Text(i18n.T(l, "hands.done")).
-					OnClick(func(app.Context, app.Event) { h.send(protocol.TypeCall, protocol.Target{}) }),
+					OnClick(func(app.Context, app.Event) { h.callOn("") }),
 			)
 		}),
 		app.If(len(raised) == 0, func() app.UI { return app.P().Class("muted").Text(i18n.T(l, "hands.none")) }),
@@ -49,15 +50,16 @@ func (h *Hands) Render() app.UI {
 					app.Span().Class("name").Text(e.Name),
 					app.Button().Class("button small call").
 						Aria("label", i18n.T(l, "hands.call.one", e.Name)).Text(i18n.T(l, "hands.call")).
-						OnClick(func(app.Context, app.Event) { h.send(protocol.TypeCall, protocol.Target{ID: e.ID}) }),
+						OnClick(func(app.Context, app.Event) { h.callOn(e.ID) }),
 				)
 			}),
 		),
 	)
 }
 
-func (h *Hands) send(msgType string, data any) {
-	if h.Send != nil {
-		h.Send(msgType, data)
+// callOn calls on a student; "" ends the call-on.
+func (h *Hands) callOn(id string) {
+	if h.Controls != nil {
+		h.Controls.CallOn(id)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"ersatzraum/app/i18n"
+	"ersatzraum/app/protocol"
 )
 
 const langKey = "ersatzraum.lang"
@@ -72,8 +73,10 @@ func switchLang(ctx app.Context, from i18n.Lang) {
 // errorText translates a protocol error code for people.
 func errorText(lang i18n.Lang, code string) string {
 	switch code {
-	case "unauthorized", "unknown-lesson", "lesson-ended", "bad-name", "replaced", "rate-limited", "forbidden",
-		"not-started", "rejected", "locked", "removed", "unknown-class", "duplicate-name", "roster-full", "bad-csv":
+	case protocol.ErrUnauthorized, protocol.ErrUnknownLesson, protocol.ErrLessonEnded, protocol.ErrBadName,
+		protocol.ErrReplaced, protocol.ErrRateLimited, protocol.ErrForbidden, protocol.ErrNotStarted,
+		protocol.ErrRejected, protocol.ErrLocked, protocol.ErrRemoved, protocol.ErrUnknownClass,
+		protocol.ErrDuplicateName, protocol.ErrRosterFull, protocol.ErrBadCSV:
 		return i18n.T(lang, "error."+code)
 	}
 	return i18n.T(lang, "error.generic", code)

@@ -16,8 +16,8 @@ type LobbyPanel struct {
 	Lang    i18n.Lang
 	Waiting []protocol.Knock
 	Locked  bool
-	// Send sends a message to the server on the teacher's connection.
-	Send func(msgType string, data any)
+	// Controls is the running call; nil in the prerendered page.
+	Controls lessonControls
 }
 
 // Render draws the panel.
@@ -41,11 +41,11 @@ func (p *LobbyPanel) Render() app.UI {
 					app.Button().Class("button small admit").
 						Aria("label", i18n.T(l, "lobby.admit.one", k.Name)).
 						Text(i18n.T(l, "lobby.admit")).
-						OnClick(func(app.Context, app.Event) { p.answer(protocol.TypeAdmit, k.ID) }),
+						OnClick(func(app.Context, app.Event) { p.answer(true, k.ID) }),
 					app.Button().Class("button small secondary reject").
 						Aria("label", i18n.T(l, "lobby.reject.one", k.Name)).
 						Text(i18n.T(l, "lobby.reject")).
-						OnClick(func(app.Context, app.Event) { p.answer(protocol.TypeReject, k.ID) }),
+						OnClick(func(app.Context, app.Event) { p.answer(false, k.ID) }),
 				)
 			}),
 		),
@@ -57,7 +57,7 @@ func (p *LobbyPanel) Render() app.UI {
 						for i, k := range p.Waiting {
 							ids[i] = k.ID
 						}
-						p.answer(protocol.TypeAdmit, ids...)
+						p.answer(true, ids...)
 					})
 			}),
 			app.Button().ID("lock-lesson").Class("button secondary").
@@ -65,8 +65,8 @@ func (p *LobbyPanel) Render() app.UI {
 				Aria("pressed", p.Locked).
 				Text(lockLabel).
 				OnClick(func(app.Context, app.Event) {
-					if p.Send != nil {
-						p.Send(protocol.TypeLock, protocol.LockState{Locked: !p.Locked})
+					if p.Controls != nil {
+						p.Controls.SetLocked(!p.Locked)
 					}
 				}),
 		),
@@ -76,8 +76,13 @@ func (p *LobbyPanel) Render() app.UI {
 	)
 }
 
-func (p *LobbyPanel) answer(msgType string, ids ...string) {
-	if p.Send != nil {
-		p.Send(msgType, protocol.Admission{IDs: ids})
+// answer admits (admit true) or rejects waiting students.
+func (p *LobbyPanel) answer(admit bool, ids ...string) {
+	switch {
+	case p.Controls == nil:
+	case admit:
+		p.Controls.Admit(ids...)
+	default:
+		p.Controls.Reject(ids...)
 	}
 }

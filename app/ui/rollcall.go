@@ -26,8 +26,8 @@ type RollCall struct {
 	app.Compo
 	Lang    i18n.Lang
 	Entries []protocol.Entry
-	// Send sends a message on the teacher's connection.
-	Send func(msgType string, data any)
+	// Controls is the running call; nil in the prerendered page.
+	Controls lessonControls
 }
 
 // Render draws the list.
@@ -98,29 +98,31 @@ func (r *RollCall) line(e protocol.Entry) app.UI {
 				return app.Div().Class("actions-row").Body(
 					app.If(e.Called, func() app.UI {
 						return app.Button().Class("button small call-off").Text(i18n.T(l, "hands.done")).
-							OnClick(func(app.Context, app.Event) { r.send(protocol.TypeCall, protocol.Target{}) })
+							OnClick(func(app.Context, app.Event) { r.do(func(c lessonControls) { c.CallOn("") }) })
 					}).Else(func() app.UI {
 						return app.Button().Class("button small call").
 							Aria("label", i18n.T(l, "hands.call.one", e.Name)).Text(i18n.T(l, "hands.call")).
-							OnClick(func(app.Context, app.Event) { r.send(protocol.TypeCall, protocol.Target{ID: e.ID}) })
+							OnClick(func(app.Context, app.Event) { r.do(func(c lessonControls) { c.CallOn(e.ID) }) })
 					}),
 					app.Button().Class("button small secondary mute").Disabled(!e.Mic).
 						Aria("label", i18n.T(l, "rollcall.mute.one", e.Name)).Text(i18n.T(l, "rollcall.mute")).
-						OnClick(func(app.Context, app.Event) { r.send(protocol.TypeMute, protocol.Target{ID: e.ID}) }),
+						OnClick(func(app.Context, app.Event) { r.do(func(c lessonControls) { c.Mute(e.ID) }) }),
 					app.Button().Class("button small secondary remove").
 						Aria("label", i18n.T(l, "rollcall.remove.one", e.Name)).Text(i18n.T(l, "rollcall.remove")).
-						OnClick(func(app.Context, app.Event) { r.send(protocol.TypeRemove, protocol.Target{ID: e.ID}) }),
+						OnClick(func(app.Context, app.Event) { r.do(func(c lessonControls) { c.Remove(e.ID) }) }),
 				)
 			}),
 		)
 }
 
 func (r *RollCall) mark(id, status string) {
-	r.send(protocol.TypeMark, protocol.Mark{ID: id, Status: status})
+	r.do(func(c lessonControls) { c.Mark(id, status) })
 }
 
-func (r *RollCall) send(msgType string, data any) {
-	if r.Send != nil {
-		r.Send(msgType, data)
+// do asks the running call for something (there is none in the
+// prerendered page).
+func (r *RollCall) do(f func(lessonControls)) {
+	if r.Controls != nil {
+		f(r.Controls)
 	}
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"strings"
-	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -11,54 +10,32 @@ import (
 	"ersatzraum/app/protocol"
 )
 
-// Student video is a thumbnail for the teacher's grid.
-var studentCamera = live.Constraints{Video: true, Audio: true, Width: 320, Height: 240, FPS: 15}
-
-type studentPhase int
-
-const (
-	phaseForm studentPhase = iota
-	phaseJoining
-	phaseLobby
-	phaseIn
-	phaseLeft
-	phaseClosed
-)
-
 // StudentRoom is the page a student opens with a join link: a name, a
-// choice of camera or no camera, then the teacher's picture and sound.
+// choice of camera or no camera, then the teacher's picture and sound. It
+// renders the views of its call (live.StudentCall) and hands the
+// student's clicks to it.
 type StudentRoom struct {
 	app.Compo
 
-	lang          i18n.Lang
-	mounted       bool // false in the prerendered page: controls stay disabled until the app runs
-	code          string
-	name          string
-	nameErr       string
-	phase         studentPhase
-	teacherOnline bool
-	reconnecting  bool
-	notice        string
-	closedText    string
-	personal      string // personal-link token: the server knows the name
-	handUp        bool
-	called        bool
-	micOff        bool
-	audioOnly     bool
-	notStarted    bool // the class's lesson has not begun; the client keeps trying
+	lang     i18n.Lang
+	mounted  bool // false in the prerendered page: controls stay disabled until the app runs
+	code     string
+	personal string // personal-link token: the server knows the name
+	name     string // as typed in the form
+	nameErr  string
+	joined   bool // the form was sent: the call runs (or ran)
 
-	// pageCtx is the component's own context. Work that outlives a click
-	// dispatches through it: a click's context dies with its button, and
+	// pageCtx is the component's own context. The call's views are
+	// dispatched through it: a click's context dies with its button, and
 	// the join buttons disappear as soon as the student joins.
 	pageCtx app.Context
 
-	client    *live.Client
-	local     live.Stream
-	remote    live.Stream
-	peer      *live.Peer // touched only on the client's goroutine
-	teacherUp bool       // the teacher's signaling state, client goroutine
-	ice       *protocol.ICEConfig
+	view live.StudentView
+	call *live.StudentCall
 }
+
+// OnNav sets the page's title.
+func (s *StudentRoom) OnNav(ctx app.Context) { setTitle(ctx, "title.lesson.student") }
 
 // OnMount reads the code from the address and the name remembered from
 // the last time.
@@ -73,23 +50,30 @@ func (s *StudentRoom) OnMount(ctx app.Context) {
 		return
 	}
 	s.code = strings.TrimPrefix(path, "/join/")
-	ctx.LocalStorage().Get("ersatzraum.name", &s.name)
+	ctx.LocalStorage().Get(nameKey, &s.name)
 }
 
 // OnDismount leaves the lesson when the page is left.
-func (s *StudentRoom) OnDismount() { s.leave() }
+func (s *StudentRoom) OnDismount() {
+	if s.call != nil {
+		s.call.Leave()
+	}
+}
 
 // Render draws the page for the current phase.
 func (s *StudentRoom) Render() app.UI {
 	l := s.lang
 	var body app.UI
-	switch s.phase {
-	case phaseForm:
+	switch {
+	case !s.joined:
 		body = s.renderForm()
-	case phaseLeft, phaseClosed:
-		text := s.closedText
-		if s.phase == phaseLeft {
+	case s.view.Phase == live.PhaseLeft, s.view.Phase == live.PhaseEnded, s.view.Phase == live.PhaseClosed:
+		text := errorText(l, s.view.Closed)
+		switch s.view.Phase {
+		case live.PhaseLeft:
 			text = i18n.T(l, "join.left")
+		case live.PhaseEnded:
+			text = i18n.T(l, "lesson.ended")
 		}
 		body = app.Section().Class("card").Body(
 			app.P().ID("join-status").DataSet("state", "closed").Role("status").Text(text),
@@ -154,23 +138,39 @@ func (s *StudentRoom) renderName() app.UI {
 	)
 }
 
-func (s *StudentRoom) renderRoom() app.UI {
-	l := s.lang
-	state, status := "connecting", i18n.T(l, "join.connecting")
+// status is the line at the top of the room: where the student is.
+func (s *StudentRoom) status() (state, text string) {
+	l, v := s.lang, s.view
 	switch {
-	case s.notStarted:
-		state, status = "not-started", i18n.T(l, "join.notstarted")
-	case s.phase == phaseLobby:
-		state, status = "lobby", i18n.T(l, "join.lobby")
-	case s.reconnecting:
-		state, status = "reconnecting", i18n.T(l, "join.reconnecting")
-	case s.phase == phaseIn && s.teacherOnline:
-		state, status = "present", i18n.T(l, "join.present")
-		if s.name != "" {
-			status = i18n.T(l, "join.present.as", s.name)
-		}
-	case s.phase == phaseIn:
-		state, status = "waiting", i18n.T(l, "join.waiting")
+	case v.NotStarted:
+		return "not-started", i18n.T(l, "join.notstarted")
+	case v.Phase == live.PhaseLobby:
+		return "lobby", i18n.T(l, "join.lobby")
+	case v.Reconnecting:
+		return "reconnecting", i18n.T(l, "join.reconnecting")
+	case v.Phase == live.PhaseIn && v.TeacherOnline && v.Interrupted:
+		return "interrupted", i18n.T(l, "join.interrupted")
+	case v.Phase == live.PhaseIn && v.TeacherOnline && v.Name != "":
+		return "present", i18n.T(l, "join.present.as", v.Name)
+	case v.Phase == live.PhaseIn && v.TeacherOnline:
+		return "present", i18n.T(l, "join.present")
+	case v.Phase == live.PhaseIn:
+		return "waiting", i18n.T(l, "join.waiting")
+	}
+	return "connecting", i18n.T(l, "join.connecting")
+}
+
+func (s *StudentRoom) renderRoom() app.UI {
+	l, v := s.lang, s.view
+	state, status := s.status()
+	notice := ""
+	switch {
+	case v.Error != "":
+		notice = errorText(l, v.Error)
+	case v.MutedByTeacher:
+		notice = i18n.T(l, "join.muted")
+	case v.MediaError != "":
+		notice = i18n.T(l, "join.media.failed", v.MediaError)
 	}
 	return app.Section().Class("room").Body(
 		app.P().ID("join-status").DataSet("state", state).Role("status").Aria("live", "polite").Text(status),
@@ -179,46 +179,32 @@ func (s *StudentRoom) renderRoom() app.UI {
 				Aria("label", i18n.T(l, "join.teacher")),
 			app.FigCaption().Text(i18n.T(l, "join.teacher")),
 		),
-		app.If(s.notice != "", func() app.UI {
-			return app.P().Class("notice").Role("alert").Text(s.notice)
+		app.If(notice != "", func() app.UI {
+			return app.P().Class("notice").Role("alert").Text(notice)
 		}),
-		app.If(s.called, func() app.UI {
+		app.If(v.Called, func() app.UI {
 			return app.P().ID("called-notice").Class("notice called").Role("alert").Text(i18n.T(l, "join.called"))
 		}),
 		app.Div().Class("actions-row").Body(
-			app.Button().ID("raise-hand").Class("button").Aria("pressed", s.handUp).
-				Text(i18n.T(l, map[bool]string{false: "join.hand.raise", true: "join.hand.lower"}[s.handUp])).
-				OnClick(func(app.Context, app.Event) {
-					s.handUp = !s.handUp
-					if s.client != nil {
-						s.client.Send(protocol.TypeHand, protocol.Hand{Raised: s.handUp})
-					}
-				}),
-			app.If(s.local.HasAudio(), func() app.UI {
-				return app.Button().ID("toggle-mic").Class("button secondary").Aria("pressed", s.micOff).
-					Text(i18n.T(l, map[bool]string{false: "join.mic.off", true: "join.mic.on"}[s.micOff])).
-					OnClick(func(app.Context, app.Event) {
-						s.micOff = !s.micOff
-						s.local.SetAudioEnabled(!s.micOff)
-						s.reportMedia()
-					})
+			app.Button().ID("raise-hand").Class("button").Aria("pressed", v.HandUp).
+				Text(i18n.T(l, map[bool]string{false: "join.hand.raise", true: "join.hand.lower"}[v.HandUp])).
+				OnClick(func(app.Context, app.Event) { s.call.SetHand(!v.HandUp) }),
+			app.If(v.Local.HasAudio(), func() app.UI {
+				return app.Button().ID("toggle-mic").Class("button secondary").Aria("pressed", v.MicOff).
+					Text(i18n.T(l, map[bool]string{false: "join.mic.off", true: "join.mic.on"}[v.MicOff])).
+					OnClick(func(app.Context, app.Event) { s.call.SetMic(v.MicOff) })
 			}),
-			app.Button().ID("audio-only").Class("button secondary").Aria("pressed", s.audioOnly).
+			app.Button().ID("audio-only").Class("button secondary").Aria("pressed", v.AudioOnly).
 				Title(i18n.T(l, "join.audioonly.hint")).
-				Text(i18n.T(l, map[bool]string{false: "join.audioonly.on", true: "join.audioonly.off"}[s.audioOnly])).
-				OnClick(func(app.Context, app.Event) {
-					s.audioOnly = !s.audioOnly
-					s.reportMedia()
-				}),
+				Text(i18n.T(l, map[bool]string{false: "join.audioonly.on", true: "join.audioonly.off"}[v.AudioOnly])).
+				OnClick(func(app.Context, app.Event) { s.call.SetAudioOnly(!v.AudioOnly) }),
 		),
 		app.Button().ID("leave").Class("button secondary").Text(i18n.T(l, "join.leave")).
-			OnClick(func(ctx app.Context, e app.Event) {
-				s.leave()
-				s.phase = phaseLeft
-			}),
+			OnClick(func(app.Context, app.Event) { s.call.Leave() }),
 	)
 }
 
+// join starts the call with what the student chose.
 func (s *StudentRoom) join(_ app.Context, camera bool) {
 	ctx := s.pageCtx
 	name := ""
@@ -228,279 +214,35 @@ func (s *StudentRoom) join(_ app.Context, camera bool) {
 			s.nameErr = i18n.T(s.lang, "join.name.bad")
 			return
 		}
-		ctx.LocalStorage().Set("ersatzraum.name", name)
+		ctx.LocalStorage().Set(nameKey, name)
 	}
-	s.name, s.nameErr, s.phase = name, "", phaseJoining
-	ctx.Async(func() {
-		local, notice := s.openMedia(camera)
-		// Set before the client starts: its goroutine offers local media.
-		s.local = local
-		ctx.Dispatch(func(ctx app.Context) { s.notice = notice })
-		resumeKey := "ersatzraum.resume." + s.code + s.personal
-		s.client = &live.Client{
-			URL: signalingURL(),
-			Hello: func() protocol.Hello {
-				var resume string
-				ctx.SessionStorage().Get(resumeKey, &resume)
-				return protocol.Hello{Role: protocol.RoleStudent, Code: s.code, Personal: s.personal, Name: name, Camera: local.HasVideo(), Resume: resume}
-			},
-			OnMessage: func(env protocol.Envelope) { s.handle(ctx, env, resumeKey) },
-			OnState: func(st live.State, code int, reason string) {
-				if st == live.Closed && s.peer != nil {
-					s.peer.Close()
-					s.peer = nil
-				}
-				ctx.Dispatch(func(app.Context) {
-					s.reconnecting = st == live.Reconnecting
-					if st == live.Reconnecting {
-						s.notStarted = reason == protocol.ErrNotStarted
-					}
-					if st == live.Closed && s.phase != phaseLeft {
-						s.phase = phaseClosed
-						s.closedText = errorText(s.lang, reason)
-						s.stopMedia()
-					}
-				})
-			},
-		}
-		s.client.Run()
-	})
-}
-
-// openMedia asks for what the student chose, falling back to the
-// microphone alone and then to nothing: joining must never fail because of
-// a camera.
-func (s *StudentRoom) openMedia(camera bool) (live.Stream, string) {
-	if camera {
-		if st, err := live.UserMedia(studentCamera); err == nil {
-			return st, ""
-		}
-	}
-	st, err := live.UserMedia(live.Constraints{Audio: true})
-	if err != nil {
-		return live.Stream{}, i18n.T(s.lang, "join.media.failed", err.Error())
-	}
-	return st, ""
-}
-
-// handle runs on the client's goroutine, in message order.
-func (s *StudentRoom) handle(ctx app.Context, env protocol.Envelope, resumeKey string) {
-	switch env.Type {
-	case protocol.TypeWelcome:
-		var w protocol.Welcome
-		if protocol.DecodeData(env, &w) != nil {
-			return
-		}
-		if w.Resume != "" {
-			ctx.SessionStorage().Set(resumeKey, w.Resume)
-		}
-		s.ice = w.ICE
-		s.reportMedia()
-		ctx.Dispatch(func(app.Context) {
-			s.phase, s.teacherOnline, s.notStarted = phaseIn, w.TeacherOnline, false
-			if w.Name != "" {
-				s.name = w.Name
-			}
-		})
-		s.teacherUp = w.TeacherOnline
-		// After a signaling reconnect a working connection is kept: media
-		// flowed on while the server was away.
-		if w.TeacherOnline {
-			s.recoverPeer(ctx, false)
-		}
-	case protocol.TypeCalled:
-		var c protocol.Called
-		if protocol.DecodeData(env, &c) == nil {
-			ctx.Dispatch(func(app.Context) {
-				s.called = c.On
-				if c.On {
-					s.handUp = false
-				}
-			})
-		}
-	case protocol.TypeMuted:
-		ctx.Dispatch(func(app.Context) {
-			s.micOff = true
-			s.local.SetAudioEnabled(false)
-			s.notice = i18n.T(s.lang, "join.muted")
-			s.reportMedia()
-		})
-	case protocol.TypeWaiting:
-		ctx.Dispatch(func(app.Context) { s.phase, s.notStarted = phaseLobby, false })
-	case protocol.TypeTeacherStatus:
-		var ts protocol.TeacherStatus
-		if protocol.DecodeData(env, &ts) != nil {
-			return
-		}
-		ctx.Dispatch(func(app.Context) { s.teacherOnline = ts.Online })
-		s.teacherUp = ts.Online
-		if ts.Online {
-			s.recoverPeer(ctx, ts.Fresh)
-		}
-	case protocol.TypeSignal:
-		var sig protocol.Signal
-		if protocol.DecodeData(env, &sig) != nil || s.peer == nil {
-			return
-		}
-		switch sig.Kind {
-		case protocol.SignalAnswer:
-			if err := s.peer.Accept(sig.SDP); err != nil {
-				app.Log("accept answer:", err)
-			}
-		case protocol.SignalCandidate:
-			s.peer.AddCandidate(*sig.Candidate)
-		}
-	case protocol.TypeLessonEnded:
-		ctx.Dispatch(func(app.Context) {
-			s.phase, s.closedText = phaseClosed, i18n.T(s.lang, "lesson.ended")
-			s.leave()
-		})
-	case protocol.TypeError:
-		var e protocol.Error
-		if protocol.DecodeData(env, &e) == nil {
-			ctx.Dispatch(func(app.Context) { s.notice = errorText(s.lang, e.Code) })
-		}
-	}
-}
-
-// connectPeer (re)builds the connection to the teacher and sends the offer.
-func (s *StudentRoom) connectPeer(ctx app.Context) {
-	if s.peer != nil {
-		s.peer.Close()
-		s.peer = nil
-	}
-	client := s.client
-	var peer *live.Peer
-	peer, err := live.NewPeer(s.ice,
-		func(c protocol.Candidate) {
-			client.Send(protocol.TypeSignal, protocol.Signal{To: protocol.TeacherPeer, Kind: protocol.SignalCandidate, Candidate: &c})
-		},
-		func(st live.Stream) {
+	s.name, s.nameErr, s.joined = name, "", true
+	s.view = live.StudentView{Phase: live.PhaseJoining, Name: name}
+	s.call = &live.StudentCall{
+		Code:     s.code,
+		Personal: s.personal,
+		Name:     name,
+		Camera:   camera,
+		URL:      signalingURL(),
+		Resume:   live.TabResume("ersatzraum.resume." + s.code + s.personal),
+		OnView: func(v live.StudentView) {
 			ctx.Dispatch(func(ctx app.Context) {
-				s.remote = st
-				ctx.Defer(func(app.Context) { live.Attach("teacher-video", s.remote, false) })
+				s.view = v
+				ctx.Defer(s.attach)
 			})
 		},
-		func(state string) { s.peerStateChanged(ctx, peer, state) },
-	)
-	if err != nil {
-		app.Log("peer:", err)
-		return
 	}
-	peer.SetCaps(live.StudentCaps)
-	peer.AddStream(s.local)
-	peer.Receive("audio", s.local)
-	peer.Receive("video", s.local)
-	offer, err := peer.Offer()
-	if err != nil {
-		app.Log("offer:", err)
-		peer.Close()
-		return
-	}
-	s.peer = peer
-	client.Send(protocol.TypeSignal, protocol.Signal{To: protocol.TeacherPeer, Kind: protocol.SignalOffer, SDP: offer})
+	s.call.Start()
 }
 
-// peerStateChanged recovers a broken connection: a path that stays
-// disconnected gets an ICE restart (same connection, new candidates); a
-// failed connection is built anew.
-func (s *StudentRoom) peerStateChanged(ctx app.Context, peer *live.Peer, state string) {
-	client := s.client
-	switch state {
-	case "disconnected":
-		time.AfterFunc(iceRestartAfter, func() {
-			client.Do(func() {
-				if s.peer == peer && peer.State() == "disconnected" {
-					s.restartICE()
-				}
-			})
-		})
-	case "failed":
-		// A failed connection can still be restarted (new candidates, same
-		// keys); only if that does not bring it back is a new one built.
-		client.Do(func() {
-			if s.peer != peer || !s.teacherUp {
-				return
-			}
-			s.restartICE()
-			time.AfterFunc(rebuildAfter, func() {
-				client.Do(func() {
-					if s.peer == peer && !peer.Healthy() && s.teacherUp {
-						s.connectPeer(ctx)
-					}
-				})
-			})
-		})
-	}
+// attach shows the teacher's picture and sound; it runs after each render
+// because a re-render may have created the element.
+func (s *StudentRoom) attach(app.Context) {
+	live.Attach("teacher-video", s.view.Remote, false)
 }
 
-// rebuildAfter is how long an ICE restart of a failed connection may take
-// before the student builds a new connection instead.
-const rebuildAfter = 20 * time.Second
-
-// iceRestartAfter is how long a connection may stay disconnected (a
-// moment without packets is normal on a weak line) before ICE restarts.
-const iceRestartAfter = 2 * time.Second
-
-// recoverPeer decides what a (re)connected signaling channel means for the
-// media: a working connection is kept; a disconnected one (the network
-// path broke, or the relay restarted) gets an ICE restart; a failed one, or
-// a teacher whose page is new (fresh), gets a new connection.
-func (s *StudentRoom) recoverPeer(ctx app.Context, fresh bool) {
-	switch {
-	case fresh || s.peer == nil:
-		s.connectPeer(ctx)
-	case s.peer.Healthy():
-	case s.peer.State() == "disconnected" || s.peer.State() == "failed":
-		s.restartICE()
-	default: // closed
-		s.connectPeer(ctx)
-	}
-}
-
-func (s *StudentRoom) restartICE() {
-	if s.ice != nil {
-		// The welcome brought fresh TURN credentials; use them for the
-		// new candidates.
-		s.peer.UseICE(s.ice)
-	}
-	// One restart at a time: an offer still waiting for its answer (sent
-	// while signaling was away, say) is sent again rather than replaced.
-	offer := s.peer.PendingOffer()
-	if offer == "" {
-		var err error
-		if offer, err = s.peer.RestartOffer(); err != nil {
-			app.Log("ice restart:", err)
-			return
-		}
-	}
-	s.client.Send(protocol.TypeSignal, protocol.Signal{To: protocol.TeacherPeer, Kind: protocol.SignalOffer, Restart: true, SDP: offer})
-}
-
-func (s *StudentRoom) leave() {
-	if s.client != nil {
-		s.client.Stop()
-	}
-	s.stopMedia()
-}
-
-func (s *StudentRoom) stopMedia() {
-	s.local.Stop()
-	s.local = live.Stream{}
-}
-
-// personalKey is where the PWA remembers a student's personal link.
-const personalKey = "ersatzraum.personal"
-
-// reportMedia tells the teacher what this page sends and wants: camera,
-// microphone, and sound only on a weak line.
-func (s *StudentRoom) reportMedia() {
-	if s.client == nil {
-		return
-	}
-	s.client.Send(protocol.TypeMedia, protocol.Media{
-		Camera:    s.local.HasVideo(),
-		Mic:       s.local.HasAudio() && !s.micOff,
-		AudioOnly: s.audioOnly,
-	})
-}
+// Where the PWA remembers a student's personal link and typed name.
+const (
+	personalKey = "ersatzraum.personal"
+	nameKey     = "ersatzraum.name"
+)

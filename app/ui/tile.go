@@ -17,6 +17,9 @@ type Tile struct {
 	HasVideo bool
 	Relayed  bool // connected through the school's TURN relay
 	Quality  live.Quality
+	// Interrupted: the student's media stopped while its signaling is up;
+	// the picture froze and is being restored.
+	Interrupted bool
 }
 
 // VideoID is the id of the tile's video element, where the teacher's page
@@ -38,6 +41,9 @@ func (t *Tile) Render() app.UI {
 	}
 	if e.Hand != 0 {
 		class += " hand"
+	}
+	if t.Interrupted {
+		class += " interrupted"
 	}
 	return app.Figure().
 		Class(class).
@@ -76,6 +82,9 @@ func (t *Tile) Render() app.UI {
 				}),
 				app.If(e.Online && t.Quality == live.QualityBad, func() app.UI {
 					return app.Span().Class("badge quality bad").Text(i18n.T(t.Lang, "lesson.quality.bad"))
+				}),
+				app.If(e.Online && t.Interrupted, func() app.UI {
+					return app.Span().Class("badge interrupted").Role("status").Text(i18n.T(t.Lang, "lesson.interrupted"))
 				}),
 				app.If(t.Relayed, func() app.UI {
 					return app.Span().Class("badge relay").Title(i18n.T(t.Lang, "lesson.relay.hint")).

@@ -153,8 +153,8 @@ func TestAPILoginAndPassword(t *testing.T) {
 
 	// Setting a password needs a session and 10 characters.
 	expectAPIError(t, e.postJSON("/api/password", `{"password":"lang-genug-123"}`, nil, nil), http.StatusUnauthorized, protocol.ErrUnauthorized)
-	expectAPIError(t, e.postJSON("/api/password", `{"password":"zu-kurz"}`, cookie, nil), http.StatusBadRequest, "weak-password")
-	expectAPIError(t, e.postJSON("/api/password", `{"password":"lang-genug-123"}`, cookie, map[string]string{"Origin": "https://evil.example"}), http.StatusForbidden, "cross-site")
+	expectAPIError(t, e.postJSON("/api/password", `{"password":"zu-kurz"}`, cookie, nil), http.StatusBadRequest, protocol.ErrWeakPassword)
+	expectAPIError(t, e.postJSON("/api/password", `{"password":"lang-genug-123"}`, cookie, map[string]string{"Origin": "https://evil.example"}), http.StatusForbidden, protocol.ErrCrossSite)
 	expectAPIError(t, e.postJSON("/api/password", `nope`, cookie, nil), http.StatusBadRequest, protocol.ErrBadPayload)
 	if resp := e.postJSON("/api/password", `{"password":"lang-genug-123"}`, cookie, nil); resp.StatusCode != http.StatusNoContent {
 		t.Fatalf("set password: %d", resp.StatusCode)
@@ -166,8 +166,8 @@ func TestAPILoginAndPassword(t *testing.T) {
 	}
 
 	// Password login.
-	expectAPIError(t, e.postJSON("/api/login", `{"name":"Dora","password":"falsch-falsch"}`, nil, nil), http.StatusUnauthorized, "bad-login")
-	expectAPIError(t, e.postJSON("/api/login", `{"name":"Niemand","password":"lang-genug-123"}`, nil, nil), http.StatusUnauthorized, "bad-login")
+	expectAPIError(t, e.postJSON("/api/login", `{"name":"Dora","password":"falsch-falsch"}`, nil, nil), http.StatusUnauthorized, protocol.ErrBadLogin)
+	expectAPIError(t, e.postJSON("/api/login", `{"name":"Niemand","password":"lang-genug-123"}`, nil, nil), http.StatusUnauthorized, protocol.ErrBadLogin)
 	resp := e.postJSON("/api/login", `{"name":"Dora","password":"lang-genug-123"}`, nil, nil)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("login: %d", resp.StatusCode)
@@ -196,7 +196,7 @@ func TestAPILoginRateLimited(t *testing.T) {
 	tch, _ := e.teacher("Emil")
 	e.accounts.SetPassword(context.Background(), tch.ID, "richtiges-passwort")
 	for range accounts.DefaultThrottleLimits.AccountBurst {
-		expectAPIError(t, e.postJSON("/api/login", `{"name":"Emil","password":"falsches-passwort"}`, nil, nil), http.StatusUnauthorized, "bad-login")
+		expectAPIError(t, e.postJSON("/api/login", `{"name":"Emil","password":"falsches-passwort"}`, nil, nil), http.StatusUnauthorized, protocol.ErrBadLogin)
 	}
 	resp := e.postJSON("/api/login", `{"name":"Emil","password":"richtiges-passwort"}`, nil, nil)
 	retry, _ := strconv.Atoi(resp.Header.Get("Retry-After"))

@@ -26,7 +26,6 @@ type ClassStore interface {
 	RemoveRosterStudent(ctx context.Context, classID, id string) error
 	RenewRosterToken(ctx context.Context, classID, id string, hash, enc []byte) error
 	Roster(ctx context.Context, classID string) ([]storage.RosterStudent, error)
-	SetLessonClass(ctx context.Context, lessonID, classID string) error
 	SetLateAfter(ctx context.Context, classID string, minutes int) error
 }
 

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -42,7 +43,7 @@ func TestClassLifecycle(t *testing.T) {
 	// Duplicates (by the name a student types) and bad names are refused,
 	// and nothing of such a list is stored.
 	resp, _ = e.class(alice, "POST", "/api/classes/"+c.ID+"/students", `{"names":["Ida","LEA  schulz"]}`)
-	expectAPIError(t, resp, http.StatusBadRequest, "duplicate-name")
+	expectAPIError(t, resp, http.StatusBadRequest, protocol.ErrDuplicateName)
 	resp, _ = e.class(alice, "POST", "/api/classes/"+c.ID+"/students", `{"names":["Ida","a\u0000b"]}`)
 	expectAPIError(t, resp, http.StatusBadRequest, protocol.ErrBadName)
 	_, again := e.class(alice, "GET", "/api/classes/"+c.ID, "")
@@ -70,7 +71,7 @@ func TestClassLifecycle(t *testing.T) {
 
 	// Another teacher and anonymous callers see nothing.
 	for _, path := range []string{"/api/classes/" + c.ID, "/classes/" + c.ID + "/print"} {
-		expectAPIError(t, e.do("GET", path, nil, bob), http.StatusNotFound, "unknown-class")
+		expectAPIError(t, e.do("GET", path, nil, bob), http.StatusNotFound, protocol.ErrUnknownClass)
 		expectAPIError(t, e.do("GET", path, nil, nil), http.StatusUnauthorized, protocol.ErrUnauthorized)
 	}
 	var list []protocol.ClassSummary
@@ -97,14 +98,14 @@ func TestClassLifecycle(t *testing.T) {
 	if len(removed.Students) != 3 {
 		t.Fatalf("after remove: %+v", removed.Students)
 	}
-	expectAPIError(t, e.do("DELETE", "/api/classes/"+c.ID+"/students/"+lea.ID, nil, alice), http.StatusNotFound, "unknown-student")
+	expectAPIError(t, e.do("DELETE", "/api/classes/"+c.ID+"/students/"+lea.ID, nil, alice), http.StatusNotFound, protocol.ErrUnknownStudent)
 	if resp := e.do("DELETE", "/api/classes/"+c.ID, nil, bob); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("Bob deleted Alice's class: %d", resp.StatusCode)
 	}
 	if resp := e.do("DELETE", "/api/classes/"+c.ID, nil, alice); resp.StatusCode != http.StatusNoContent {
 		t.Fatalf("delete: %d", resp.StatusCode)
 	}
-	expectAPIError(t, e.do("GET", "/api/classes/"+c.ID, nil, alice), http.StatusNotFound, "unknown-class")
+	expectAPIError(t, e.do("GET", "/api/classes/"+c.ID, nil, alice), http.StatusNotFound, protocol.ErrUnknownClass)
 }
 
 func TestPrintSheetEscapesNames(t *testing.T) {
@@ -151,7 +152,10 @@ func TestClassLessonJoins(t *testing.T) {
 	if created.Title != "7b Mathe" {
 		t.Fatalf("class lesson title %q", created.Title)
 	}
-	expectAPIError(t, e.do("POST", "/api/lessons", jsonBody(`{"classId":"nope"}`), alice), http.StatusNotFound, "unknown-class")
+	if stored, err := e.db.Lesson(context.Background(), created.ID); err != nil || stored.ClassID != c.ID {
+		t.Fatalf("stored class lesson: %+v, %v", stored, err)
+	}
+	expectAPIError(t, e.do("POST", "/api/lessons", jsonBody(`{"classId":"nope"}`), alice), http.StatusNotFound, protocol.ErrUnknownClass)
 
 	lea := dialWS(t, e, nil)
 	sendWS(t, lea, protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Code: c.Code, Name: "lea schulz"})

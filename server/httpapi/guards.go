@@ -122,7 +122,7 @@ func (s *Server) withStudent(h func(http.ResponseWriter, *http.Request, storage.
 			writeError(w, http.StatusTooManyRequests, protocol.ErrRateLimited, "too many wrong links from your address; try again in a minute")
 			return
 		}
-		st, err := s.Board.RosterStudentByTokenHash(r.Context(), codes.HashToken(strings.ToLower(token)))
+		st, err := s.Board.RosterStudentByTokenHash(r.Context(), codes.HashToken(token))
 		if errors.Is(err, storage.ErrNotFound) {
 			if s.Guard != nil {
 				s.Guard.GuessFailed(addr)

@@ -62,13 +62,10 @@ func (s *Server) createLesson(w http.ResponseWriter, r *http.Request) {
 		TeacherID: t.ID,
 		Title:     title,
 		CodeHash:  codes.HashCode(codes.NormalizeCode(code)),
+		ClassID:   req.ClassID,
 		CreatedAt: time.Now(),
 	}
-	err = s.Lessons.CreateLesson(r.Context(), l)
-	if err == nil && req.ClassID != "" {
-		err = s.Classes.SetLessonClass(r.Context(), l.ID, req.ClassID)
-	}
-	if err != nil {
+	if err := s.Lessons.CreateLesson(r.Context(), l); err != nil {
 		s.Log.Error("create lesson", "err", err)
 		writeError(w, http.StatusInternalServerError, protocol.ErrInternal, "the lesson could not be saved")
 		return

@@ -121,9 +121,9 @@ func findRecord(t *testing.T, recs [][]string, col int, value string) []string {
 func TestRecordsAccess(t *testing.T) {
 	f := newRecordsFixture(t)
 	for _, p := range []struct{ path, missing string }{
-		{"/api/classes/" + f.class.ID + "/lessons", "unknown-class"},
-		{"/api/classes/" + f.class.ID + "/attendance.csv", "unknown-class"},
-		{"/classes/" + f.class.ID + "/attendance/print", "unknown-class"},
+		{"/api/classes/" + f.class.ID + "/lessons", protocol.ErrUnknownClass},
+		{"/api/classes/" + f.class.ID + "/attendance.csv", protocol.ErrUnknownClass},
+		{"/classes/" + f.class.ID + "/attendance/print", protocol.ErrUnknownClass},
 		{"/api/lessons/" + f.first.ID + "/attendance.csv", protocol.ErrUnknownLesson},
 		{"/lessons/" + f.first.ID + "/print", protocol.ErrUnknownLesson},
 	} {
@@ -138,7 +138,7 @@ func TestRecordsAccess(t *testing.T) {
 	for _, path := range []string{"/api/lessons/nope/attendance.csv", "/lessons/nope/print"} {
 		expectAPIError(t, f.e.do("GET", path, nil, f.alice), http.StatusNotFound, protocol.ErrUnknownLesson)
 	}
-	expectAPIError(t, f.e.do("GET", "/api/classes/nope/attendance.csv", nil, f.alice), http.StatusNotFound, "unknown-class")
+	expectAPIError(t, f.e.do("GET", "/api/classes/nope/attendance.csv", nil, f.alice), http.StatusNotFound, protocol.ErrUnknownClass)
 }
 
 func TestClassHistoryEndpoint(t *testing.T) {

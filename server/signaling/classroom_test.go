@@ -244,3 +244,89 @@ func TestHandsCallOnMuteAndRemove(t *testing.T) {
 		t.Fatalf("readmitted as %q", w.Self)
 	}
 }
+
+// The student's welcome says whether it is called on, in agreement with
+// the teacher's roll call: kept across a reconnect, gone after a server
+// restart (the hub keeps call-ons in memory only), so that a page that
+// still shows "you are called on" from before learns otherwise.
+func TestWelcomeSaysWhetherCalledOn(t *testing.T) {
+	h := rollCallHub(t)
+	teacher, _ := h.joinTeacher(t, "t-alice", "lesson-a")
+	lea := studentHello(h, t, protocol.Hello{Personal: "lea-token"})
+	var w protocol.Welcome
+	lea.expect(protocol.TypeWelcome, &w)
+	if w.Called {
+		t.Fatal("called on before the teacher did anything")
+	}
+	teacher.expect(protocol.TypeParticipant, nil)
+	teacher.send(protocol.TypeCall, protocol.Target{ID: "r-lea"})
+	lea.expect(protocol.TypeCalled, nil)
+	teacher.expect(protocol.TypeParticipant, nil)
+
+	// Reconnecting with the resume token, and joining afresh from another
+	// window, both keep the call-on.
+	lea.gone()
+	resumed := studentHello(h, t, protocol.Hello{Personal: "lea-token", Resume: w.Resume})
+	var rw protocol.Welcome
+	resumed.expect(protocol.TypeWelcome, &rw)
+	if rw.Self != "r-lea" || !rw.Called {
+		t.Fatalf("resume after a call-on: %+v", rw)
+	}
+	other := studentHello(h, t, protocol.Hello{Personal: "lea-token"})
+	var ow protocol.Welcome
+	other.expect(protocol.TypeWelcome, &ow)
+	if !ow.Called {
+		t.Fatalf("second window after a call-on: %+v", ow)
+	}
+	if _, tw := h.joinTeacher(t, "t-alice", "lesson-a"); !entryOf(t, tw.RollCall, "r-lea").Called {
+		t.Fatalf("teacher's roll call: %+v", tw.RollCall)
+	}
+
+	// The server restarts: a new hub restores the lesson from what the old
+	// one stored.
+	h.Shutdown()
+	recorded, _ := h.rec.snapshot()
+	last := map[string]roster.Line{}
+	var order []string
+	for _, l := range recorded {
+		if _, ok := last[l.ParticipantID]; !ok {
+			order = append(order, l.ParticipantID)
+		}
+		last[l.ParticipantID] = l
+	}
+	lines := make([]roster.Line, 0, len(order))
+	for _, id := range order {
+		lines = append(lines, last[id])
+	}
+	h2 := newTestHub(t)
+	h2.SetClass(Class{
+		ID: "class-7b", TeacherID: "t-alice", Name: "7b Mathe",
+		CodeHash:  codes.HashCode(codes.NormalizeCode(classCode)),
+		LateAfter: 5 * time.Minute,
+		Roster: []RosterStudent{
+			{ID: "lea", Name: "Lea", TokenHash: codes.HashToken("lea-token")},
+			{ID: "oemer", Name: "Ömer", TokenHash: codes.HashToken("oemer-token")},
+			{ID: "ida", Name: "Ida", TokenHash: codes.HashToken("ida-token")},
+		},
+	})
+	h2.AddLesson(Lesson{
+		ID: "lesson-a", TeacherID: "t-alice", Title: "7b Mathe",
+		CodeHash: codes.HashCode(codes.NormalizeCode(codeA)),
+		ClassID:  "class-7b", Lobby: true, Start: h.clock.now(),
+	}, lines)
+	teacher2, tw := h2.joinTeacher(t, "t-alice", "lesson-a")
+	if e := entryOf(t, tw.RollCall, "r-lea"); e.Called {
+		t.Fatalf("teacher's roll call after the restart: %+v", e)
+	}
+	back := studentHello(h2, t, protocol.Hello{Personal: "lea-token", Resume: w.Resume})
+	var bw protocol.Welcome
+	back.expect(protocol.TypeWelcome, &bw)
+	if bw.Self != "r-lea" || bw.Called {
+		t.Fatalf("welcome after the restart: %+v", bw)
+	}
+	var e protocol.Entry
+	teacher2.expect(protocol.TypeParticipant, &e)
+	if e.ID != "r-lea" || e.Called {
+		t.Fatalf("teacher's entry after the restart: %+v", e)
+	}
+}

@@ -368,6 +368,7 @@ func (s *Session) enter(r *room, st *student, fresh bool) {
 		TeacherOnline: r.teacher != nil,
 		ICE:           s.hub.iceFor(st.line.ParticipantID),
 		Name:          st.line.Name,
+		Called:        st.called,
 	}))
 	r.notifyTeacher(st)
 }

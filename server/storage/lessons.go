@@ -69,12 +69,6 @@ func (s *DB) ClassLessons(ctx context.Context, classID string) ([]Lesson, error)
 		`SELECT `+lessonColumns+` FROM lessons WHERE class_id = ? ORDER BY created_at DESC`, classID)
 }
 
-// SetLessonClass ties a lesson to a class.
-func (s *DB) SetLessonClass(ctx context.Context, lessonID, classID string) error {
-	_, err := s.sql.ExecContext(ctx, `UPDATE lessons SET class_id = ? WHERE id = ?`, classID, lessonID)
-	return err
-}
-
 // SetLessonLocked records whether a lesson admits new students.
 func (s *DB) SetLessonLocked(ctx context.Context, lessonID string, locked bool) error {
 	_, err := s.sql.ExecContext(ctx, `UPDATE lessons SET locked = ? WHERE id = ?`, locked, lessonID)

@@ -1,0 +1,475 @@
+package live
+
+import (
+	"maps"
+	"slices"
+	"time"
+
+	"ersatzraum/app/protocol"
+)
+
+// TeacherCamera is what the teacher's picture is taken at: moderate size,
+// because it goes to every student over the teacher's home upload.
+var TeacherCamera = Constraints{Video: true, Audio: true, Width: 640, Height: 360, FPS: 15}
+
+// TeacherView is what the teacher's page shows of a running lesson. A view
+// is never changed after it was handed to OnView.
+type TeacherView struct {
+	Title   string
+	Code    string // the join code, "" when the server no longer knows it
+	Entries []protocol.Entry
+	Waiting []protocol.Knock
+	Locked  bool
+	Local   Stream
+	Streams map[string]Stream // the students' media, by participant
+	// Relayed: students reached only through the TURN relay.
+	Relayed map[string]bool
+	Quality map[string]Quality
+	// Interrupted: students whose media stopped while their signaling is
+	// up (their network dropped); it comes back by itself.
+	Interrupted map[string]bool
+	Announce    Announcement
+	MediaError  string // why camera and microphone could not be opened
+	Error       string // the last refusal's error code
+	Ended       bool   // the lesson is over
+	Closed      string // the connection ended for good, with this reason
+}
+
+// TeacherCall is the teacher's side of a live lesson: the signaling
+// client, one peer connection per student, ICE restarts, hang-up timers,
+// relay and quality polling. Its state lives on the client's goroutine;
+// the page gets snapshots through OnView and calls the intent methods,
+// which only queue work and return at once.
+type TeacherCall struct {
+	Lesson string
+	URL    string
+	// OnView receives every new view on the call's goroutine; it must
+	// return at once (hand the view to the UI goroutine).
+	OnView func(TeacherView)
+	// Peers, Media and Dial default to the browser's.
+	Peers PeerFactory
+	Media func(Constraints) (Stream, error)
+	Dial  Dialer
+
+	client *Client
+
+	// Owned by the client's goroutine: everything below.
+	view      TeacherView
+	pace      pacer
+	peers     map[string]PeerConn
+	online    map[string]bool // signaling state per student
+	audioOnly map[string]bool // students who get no video from the teacher
+	ice       *protocol.ICEConfig
+	over      bool // the call has ended; timers stop
+}
+
+// Timings of the teacher's call.
+const (
+	// hangUpAfter is how long a student's media is kept after its
+	// signaling went away, or after its connection failed (time for an
+	// ICE restart).
+	hangUpAfter = 30 * time.Second
+	// linkCheckEvery is how often the teacher's page reads how each
+	// student is connected (relay, round trip, loss).
+	linkCheckEvery = 3 * time.Second
+	// viewPace is the shortest time between two views.
+	viewPace = 50 * time.Millisecond
+)
+
+// Start opens camera and microphone and connects; it returns at once.
+func (c *TeacherCall) Start() {
+	c.setup()
+	go c.run()
+}
+
+func (c *TeacherCall) setup() {
+	if c.Peers == nil {
+		c.Peers = BrowserPeers
+	}
+	if c.Media == nil {
+		c.Media = UserMedia
+	}
+	c.peers = make(map[string]PeerConn)
+	c.online = make(map[string]bool)
+	c.audioOnly = make(map[string]bool)
+	c.view.Streams = make(map[string]Stream)
+	c.view.Relayed = make(map[string]bool)
+	c.view.Quality = make(map[string]Quality)
+	c.view.Interrupted = make(map[string]bool)
+	c.client = &Client{
+		URL:  c.URL,
+		Dial: c.Dial,
+		Hello: func() protocol.Hello {
+			return protocol.Hello{Role: protocol.RoleTeacher, Lesson: c.Lesson, Fresh: len(c.peers) == 0}
+		},
+		OnMessage: c.handle,
+		OnState:   c.stateChanged,
+	}
+}
+
+// run opens the media, then serves the connection until the end. The
+// client has not started yet while the media opens, so the fields set
+// here are set before its goroutine (this one) owns them.
+func (c *TeacherCall) run() {
+	local, err := c.Media(TeacherCamera)
+	if err != nil {
+		c.view.MediaError = err.Error()
+		local, _ = c.Media(Constraints{Audio: true})
+	}
+	c.view.Local = local
+	c.changed()
+	c.scheduleLinkCheck()
+	c.client.Run()
+}
+
+// Stop hangs up and turns camera and microphone off (when the client
+// reports itself closed, on its goroutine).
+func (c *TeacherCall) Stop() {
+	if c.client != nil {
+		c.client.Stop()
+	}
+}
+
+// Intents of the teacher. Each only queues a message.
+
+// End ends the lesson for everyone.
+func (c *TeacherCall) End() { c.send(protocol.TypeEnd, nil) }
+
+// Admit lets waiting students in.
+func (c *TeacherCall) Admit(ids ...string) {
+	c.send(protocol.TypeAdmit, protocol.Admission{IDs: ids})
+}
+
+// Reject sends waiting students away.
+func (c *TeacherCall) Reject(ids ...string) {
+	c.send(protocol.TypeReject, protocol.Admission{IDs: ids})
+}
+
+// SetLocked locks or unlocks the lesson.
+func (c *TeacherCall) SetLocked(locked bool) {
+	c.send(protocol.TypeLock, protocol.LockState{Locked: locked})
+}
+
+// Mark sets a student's roll-call status.
+func (c *TeacherCall) Mark(id, status string) {
+	c.send(protocol.TypeMark, protocol.Mark{ID: id, Status: status})
+}
+
+// CallOn calls on a student; "" calls on nobody.
+func (c *TeacherCall) CallOn(id string) { c.send(protocol.TypeCall, protocol.Target{ID: id}) }
+
+// Mute asks a student to turn the microphone off.
+func (c *TeacherCall) Mute(id string) { c.send(protocol.TypeMute, protocol.Target{ID: id}) }
+
+// Remove sends a student out of the lesson.
+func (c *TeacherCall) Remove(id string) { c.send(protocol.TypeRemove, protocol.Target{ID: id}) }
+
+func (c *TeacherCall) send(msgType string, data any) {
+	if c.client != nil {
+		c.client.Send(msgType, data)
+	}
+}
+
+// changed notes that the view changed and makes sure a view follows
+// within viewPace.
+func (c *TeacherCall) changed() {
+	c.pace.dirty = true
+	if c.pace.scheduled {
+		return
+	}
+	c.pace.scheduled = true
+	time.AfterFunc(viewPace, func() { c.client.Do(c.publish) })
+}
+
+func (c *TeacherCall) publish() {
+	c.pace.scheduled = false
+	if !c.pace.dirty || c.OnView == nil {
+		return
+	}
+	c.pace.dirty = false
+	c.OnView(c.snapshot())
+}
+
+// snapshot copies the view: the page may keep it while the call goes on.
+func (c *TeacherCall) snapshot() TeacherView {
+	v := c.view
+	v.Entries = slices.Clone(v.Entries)
+	v.Waiting = slices.Clone(v.Waiting)
+	v.Streams = maps.Clone(v.Streams)
+	v.Relayed = maps.Clone(v.Relayed)
+	v.Quality = maps.Clone(v.Quality)
+	v.Interrupted = maps.Clone(v.Interrupted)
+	return v
+}
+
+func (c *TeacherCall) stateChanged(st State, code int, reason string) {
+	if st != Closed {
+		return
+	}
+	c.over = true
+	c.closePeers()
+	c.view.Local.Stop()
+	if !c.view.Ended {
+		c.view.Closed = reason
+	}
+	// The client's goroutine ends now: publish the last view here.
+	c.pace.dirty = true
+	c.publish()
+}
+
+func (c *TeacherCall) announce(kind AnnounceKind, name string) {
+	c.view.Announce = Announcement{Kind: kind, Name: name, Seq: c.view.Announce.Seq + 1}
+}
+
+// handle runs on the client's goroutine, in message order.
+func (c *TeacherCall) handle(env protocol.Envelope) {
+	switch env.Type {
+	case protocol.TypeWelcome:
+		var w protocol.Welcome
+		if protocol.DecodeData(env, &w) != nil {
+			return
+		}
+		c.ice = w.ICE
+		c.view.Waiting, c.view.Locked = w.Lobby, w.Locked
+		c.view.Title, c.view.Entries = w.Lesson.Title, w.RollCall
+		if w.Lesson.Code != "" {
+			c.view.Code = w.Lesson.Code
+		}
+		for _, e := range w.RollCall {
+			c.track(e)
+		}
+	case protocol.TypeParticipant:
+		var e protocol.Entry
+		if protocol.DecodeData(env, &e) != nil {
+			return
+		}
+		c.track(e)
+		c.upsert(e)
+	case protocol.TypeSignal:
+		var sig protocol.Signal
+		if protocol.DecodeData(env, &sig) != nil {
+			return
+		}
+		c.signal(sig)
+	case protocol.TypeLobby:
+		var lobby protocol.LobbyState
+		if protocol.DecodeData(env, &lobby) != nil {
+			return
+		}
+		if len(lobby.Waiting) > len(c.view.Waiting) {
+			c.announce(AnnounceKnock, lobby.Waiting[len(lobby.Waiting)-1].Name)
+		}
+		c.view.Waiting = lobby.Waiting
+	case protocol.TypeLessonState:
+		var ls protocol.LockState
+		if protocol.DecodeData(env, &ls) != nil {
+			return
+		}
+		c.view.Locked = ls.Locked
+	case protocol.TypeLessonEnded:
+		c.over = true
+		c.closePeers()
+		c.view.Ended = true
+		c.view.Local.Stop()
+	case protocol.TypeError:
+		var e protocol.Error
+		if protocol.DecodeData(env, &e) != nil {
+			return
+		}
+		c.view.Error = e.Code
+	default:
+		return
+	}
+	c.changed()
+}
+
+// track follows what a roll-call entry says about the student's
+// connection: signaling state, and sound only on a weak line.
+func (c *TeacherCall) track(e protocol.Entry) {
+	c.online[e.ID] = e.Online
+	if c.audioOnly[e.ID] != e.AudioOnly {
+		// A student on a weak line asked for sound only (or for the
+		// picture again): stop or start sending them video.
+		c.audioOnly[e.ID] = e.AudioOnly
+		if p := c.peers[e.ID]; p != nil {
+			p.SendVideo(c.view.Local, !e.AudioOnly)
+		}
+	}
+	if !e.Online {
+		// Signaling gone does not mean media gone (the student's line
+		// may only have blipped). Hang up if the student stays away.
+		id := e.ID
+		time.AfterFunc(hangUpAfter, func() {
+			c.client.Do(func() {
+				if !c.online[id] {
+					c.hangUp(id)
+				}
+			})
+		})
+	}
+}
+
+// upsert puts an entry into the roll call. It builds a new slice: a view
+// handed out earlier keeps its own.
+func (c *TeacherCall) upsert(e protocol.Entry) {
+	entries := slices.Clone(c.view.Entries)
+	defer func() { c.view.Entries = entries }()
+	for i := range entries {
+		if entries[i].ID == e.ID {
+			was := entries[i].Online
+			entries[i] = e
+			if was && !e.Online {
+				c.announce(AnnounceLeave, e.Name)
+			} else if !was && e.Online {
+				c.announce(AnnounceJoin, e.Name)
+			}
+			return
+		}
+	}
+	entries = append(entries, e)
+	c.announce(AnnounceJoin, e.Name)
+}
+
+func (c *TeacherCall) signal(sig protocol.Signal) {
+	from := sig.From
+	switch sig.Kind {
+	case protocol.SignalOffer:
+		if p := c.peers[from]; p != nil && sig.Restart {
+			// ICE restart: same connection, new network path.
+			answer, err := p.Renegotiate(sig.SDP)
+			if err != nil {
+				logf("ice restart: %v", err)
+				return
+			}
+			c.client.Send(protocol.TypeSignal, protocol.Signal{To: from, Kind: protocol.SignalAnswer, SDP: answer})
+			return
+		}
+		// A new offer means the student (re)connected: start afresh.
+		c.closePeer(from)
+		c.answer(from, sig.SDP)
+	case protocol.SignalCandidate:
+		if p := c.peers[from]; p != nil && sig.Candidate != nil {
+			p.AddCandidate(*sig.Candidate)
+		}
+	}
+}
+
+// answer builds the connection to a student from its offer.
+func (c *TeacherCall) answer(from, offer string) {
+	var peer PeerConn
+	peer, err := c.Peers(c.ice, PeerEvents{
+		Candidate: func(cand protocol.Candidate) {
+			c.client.Send(protocol.TypeSignal, protocol.Signal{To: from, Kind: protocol.SignalCandidate, Candidate: &cand})
+		},
+		Stream: func(st Stream) {
+			c.client.Do(func() {
+				if c.peers[from] == peer {
+					c.view.Streams[from] = st
+					c.changed()
+				}
+			})
+		},
+		State: func(state string) { c.client.Do(func() { c.peerState(from, peer, state) }) },
+	})
+	if err != nil {
+		logf("peer: %v", err)
+		return
+	}
+	peer.SetCaps(TeacherCaps)
+	sdp, err := peer.Answer(offer, c.view.Local)
+	if err != nil {
+		logf("answer: %v", err)
+		peer.Close()
+		return
+	}
+	c.peers[from] = peer
+	c.client.Send(protocol.TypeSignal, protocol.Signal{To: from, Kind: protocol.SignalAnswer, SDP: sdp})
+	if c.audioOnly[from] {
+		peer.SendVideo(c.view.Local, false)
+	}
+}
+
+// peerState follows one student's connection: a break is shown at once
+// (the picture froze) and healed by the student's ICE restart; a
+// connection that stays failed is hung up.
+func (c *TeacherCall) peerState(id string, peer PeerConn, state string) {
+	if c.peers[id] != peer {
+		return // an old connection
+	}
+	switch state {
+	case peerConnected:
+		delete(c.view.Interrupted, id)
+	case peerDisconnected:
+		c.view.Interrupted[id] = true
+	case peerFailed:
+		c.view.Interrupted[id] = true
+		// The student may still restart ICE on this connection (it does
+		// when its signaling is back); hang up only if the connection
+		// stays failed and nothing replaced it.
+		time.AfterFunc(hangUpAfter, func() {
+			c.client.Do(func() {
+				if c.peers[id] == peer && peer.State() == peerFailed {
+					c.hangUp(id)
+				}
+			})
+		})
+	case peerClosed:
+		c.hangUp(id)
+	default:
+		return
+	}
+	c.changed()
+}
+
+// hangUp closes the connection to a student and removes its picture.
+func (c *TeacherCall) hangUp(id string) {
+	c.closePeer(id)
+	delete(c.view.Streams, id)
+	delete(c.view.Interrupted, id)
+	delete(c.view.Relayed, id)
+	delete(c.view.Quality, id)
+	c.changed()
+}
+
+func (c *TeacherCall) closePeer(id string) {
+	if p := c.peers[id]; p != nil {
+		p.Close()
+		delete(c.peers, id)
+	}
+}
+
+func (c *TeacherCall) closePeers() {
+	for id := range c.peers {
+		c.closePeer(id)
+	}
+}
+
+func (c *TeacherCall) scheduleLinkCheck() {
+	time.AfterFunc(linkCheckEvery, func() { c.client.Do(c.checkLinks) })
+}
+
+// checkLinks reads how each student is connected: through the relay (a
+// strict network on the student's side) and how well.
+func (c *TeacherCall) checkLinks() {
+	if c.over {
+		return
+	}
+	defer c.scheduleLinkCheck()
+	relayed := make(map[string]bool)
+	quality := make(map[string]Quality)
+	for id, p := range c.peers {
+		link, err := p.Link()
+		if err != nil {
+			continue
+		}
+		if link.Relayed {
+			relayed[id] = true
+		}
+		quality[id] = link.Quality()
+	}
+	if maps.Equal(relayed, c.view.Relayed) && maps.Equal(quality, c.view.Quality) {
+		return
+	}
+	c.view.Relayed, c.view.Quality = relayed, quality
+	c.changed()
+}
