@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	goruntime "runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,9 +41,10 @@ const (
 // within burstBound, and reports, per run (fresh server, fresh teacher
 // browser) and as median and max:
 //
-//   - the time from the first join until all 30 pictures are decoded
-//     (getStats framesDecoded > 0 on each of the teacher's connections) and
-//     shown (a frame presented in each tile's video element);
+//   - the time from the first join until all 30 pictures are decoded (each
+//     tile's video element has a decoded frame; getStats confirms
+//     framesDecoded > 0 on every connection afterwards) and shown (a frame
+//     presented in each tile, requestVideoFrameCallback);
 //   - the longest main-thread stall of the teacher's page during the burst
 //     (a timer in the page that asks to run every 50 ms records how late
 //     it runs);
@@ -129,26 +131,28 @@ type burstResult struct {
 	burstCPU                  float64       // teacher's Chromium, % of one core, first join → all decoded
 	steady                    usageByType
 	serverCPU, testCPU        float64 // % of one core in the steady window: the ersatzraum server, this test process (the 30 pion students)
+	otherBurst, otherSteady   float64 // % of one core: everything else on the machine (other tests), during the burst and the steady window
 	load                      string  // /proc/loadavg before the run
 }
 
 func (r burstResult) line() string {
 	return fmt.Sprintf("connected %.1f s, decoded %.1f s, shown %.1f s; stall max %d ms (at %.1f s, %d ≥ 100 ms), steady %d ms; "+
-		"Chromium CPU burst %.0f%%, steady %.0f%%; PSS %.0f MB, RSS %.0f MB; server %.0f%%, pion students %.0f%%; load before %s",
+		"Chromium CPU burst %.0f%%, steady %.0f%%; PSS %.0f MB, RSS %.0f MB; steady: server %.0f%%, pion students %.0f%%; "+
+		"rest of the machine burst %.0f%%, steady %.0f%% (of %d cores); load before %s",
 		r.connected.Seconds(), r.decoded.Seconds(), r.shown.Seconds(), r.stall.Milliseconds(), r.stallAt.Seconds(), r.longStalls, r.steadyStall.Milliseconds(),
-		r.burstCPU, r.steady.cpu(), r.steady.pss(), r.steady.rss(), r.serverCPU, r.testCPU, r.load)
+		r.burstCPU, r.steady.cpu(), r.steady.pss(), r.steady.rss(), r.serverCPU, r.testCPU, r.otherBurst, r.otherSteady, goruntime.NumCPU(), r.load)
 }
 
 // burstProbe runs in the teacher's page from before the burst on. A timer
 // that asks to run every 50 ms records how late it runs (the page's main
-// thread was busy meanwhile); the first decoded frame of each peer
-// connection (getStats, polled every 200 ms for the connections without
-// one) and the first frame presented in each tile's video element
-// (requestVideoFrameCallback) are stamped with the wall clock, which the
-// Go students share.
+// thread was busy meanwhile). On each run it also stamps, with the wall
+// clock that the Go students share, each tile's first decoded frame (its
+// video element has a picture size: the student's stream is attached and
+// a frame decoded) and, by requestVideoFrameCallback, the first frame
+// presented. Both are cheap: the probe must not load the page it measures.
 const burstProbe = `(() => {
   if (window.__burst) return true;
-  const b = window.__burst = {decoded: [], shown: {}};
+  const b = window.__burst = {decoded: {}, shown: {}};
   b.reset = () => { b.maxLate = 0; b.maxAt = 0; b.long = 0; b.ticks = 0; return true; };
   b.reset();
   let last = performance.now();
@@ -159,41 +163,32 @@ const burstProbe = `(() => {
     b.ticks++;
     if (late > b.maxLate) { b.maxLate = late; b.maxAt = Date.now(); }
     if (late >= 100) b.long++;
+    document.querySelectorAll('.tile video').forEach(v => {
+      const name = (v.closest('.tile') || {dataset: {}}).dataset.name || v.id;
+      if (!b.decoded[name] && v.videoWidth > 0) b.decoded[name] = Date.now();
+      if (v.__burst) return;
+      v.__burst = true;
+      v.requestVideoFrameCallback(() => { if (!b.shown[name]) b.shown[name] = Date.now(); });
+    });
     setTimeout(tick, 50);
   };
   setTimeout(tick, 50);
-  let busy = false;
-  setInterval(async () => {
-    if (busy) return;
-    busy = true;
-    try {
-      await Promise.all((window.__pcs || []).map(async (pc, i) => {
-        if (b.decoded[i]) return;
-        b.decoded[i] = 0;
-        try {
-          let f = 0;
-          (await pc.getStats()).forEach(r => { if (r.type === 'inbound-rtp' && r.kind === 'video') f += r.framesDecoded || 0; });
-          if (f > 0) b.decoded[i] = Date.now();
-        } catch (e) {}
-      }));
-    } finally { busy = false; }
-  }, 200);
-  setInterval(() => {
-    document.querySelectorAll('.tile video').forEach(v => {
-      if (v.__burst) return;
-      v.__burst = true;
-      const name = (v.closest('.tile') || {dataset: {}}).dataset.name || v.id;
-      v.requestVideoFrameCallback(() => { if (!b.shown[name]) b.shown[name] = Date.now(); });
-    });
-  }, 100);
   return true;
 })()`
+
+// decodingConnections counts the teacher's peer connections whose
+// statistics report decoded video frames.
+const decodingConnections = `Promise.all((window.__pcs || []).map(pc => pc.getStats().then(s => {
+  let f = 0;
+  s.forEach(r => { if (r.type === 'inbound-rtp' && r.kind === 'video') f += r.framesDecoded || 0; });
+  return f > 0;
+}, () => false))).then(v => v.filter(Boolean).length)`
 
 // burstReadJS reads the probe.
 const burstReadJS = `(() => {
   const b = window.__burst, pcs = window.__pcs || [];
   return {now: Date.now(), pcs: pcs.length, connected: pcs.filter(pc => pc.connectionState === 'connected').length,
-    decoded: b.decoded.filter(x => x > 0), shown: Object.values(b.shown),
+    decoded: Object.values(b.decoded), shown: Object.values(b.shown),
     maxLate: b.maxLate, maxAt: b.maxAt, long: b.long, ticks: b.ticks};
 })()`
 
@@ -259,7 +254,7 @@ func burstRun(t *testing.T, c clip, camera, mic string, spread time.Duration) bu
 		t.Fatal(err)
 	}
 
-	before := chromiumUsage(browser.Pid)
+	before := takeSnapshot(browser.Pid, srv.cmd.Process.Pid)
 	ctx, cancel := context.WithCancel(context.Background())
 	began := time.Now()
 	students, wait := startStudents(ctx, srv.URL, class, c, spread/classSize)
@@ -284,11 +279,11 @@ func burstRun(t *testing.T, c clip, camera, mic string, spread time.Duration) bu
 			unanswered++
 		}
 		if time.Now().After(deadline) {
-			burstFailure(t, teacher, browser.Pid, before, students, last, lastAnswer, unanswered, began)
+			burstFailure(t, teacher, browser.Pid, srv.cmd.Process.Pid, before, students, last, lastAnswer, unanswered)
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
-	burstEnd := chromiumUsage(browser.Pid)
+	burstEnd := takeSnapshot(browser.Pid, srv.cmd.Process.Pid)
 	first := firstJoin(students, began)
 	for _, st := range students {
 		if st.connectedAt.Load() == 0 {
@@ -307,7 +302,8 @@ func burstRun(t *testing.T, c clip, camera, mic string, spread time.Duration) bu
 	}
 	r.connected = time.Duration(connectedLast-first) * time.Millisecond
 	r.decoded = time.Duration(slices.Max(last.Decoded)-first) * time.Millisecond
-	r.burstCPU = burstEnd.minus(before).cpuOver(time.UnixMilli(last.Now).Sub(time.UnixMilli(first)))
+	r.burstCPU = burstEnd.chrome.minus(before.chrome).cpu()
+	r.otherBurst = burstEnd.others(before)
 	t.Logf("%5.1fs all %d pictures decoded on the teacher's page (%d peer connections, %d connected)", r.decoded.Seconds(), classSize, last.PCs, last.Connected)
 
 	// Every tile shows its picture soon after; the stall is read at the
@@ -323,6 +319,12 @@ func burstRun(t *testing.T, c clip, camera, mic string, spread time.Duration) bu
 	} else {
 		t.Errorf("only %d of %d tiles presented a frame (requestVideoFrameCallback) within 10 s of the last decoded picture", len(last.Shown), classSize)
 	}
+	// WebRTC's own count agrees: every connection decoded frames.
+	if n, err := evalWithin[int](teacher, decodingConnections, 10*time.Second); err != nil {
+		t.Errorf("getStats of the teacher's connections: %v", err)
+	} else if n < classSize {
+		t.Errorf("getStats: %d of the teacher's connections decoded video, want %d", n, classSize)
+	}
 	r.stall = time.Duration(last.MaxLate) * time.Millisecond
 	r.stallAt = time.Duration(last.MaxAt-first) * time.Millisecond
 	r.longStalls = last.Long
@@ -332,13 +334,14 @@ func burstRun(t *testing.T, c clip, camera, mic string, spread time.Duration) bu
 
 	// The steady state: the class is there, every picture flows.
 	time.Sleep(burstSettle)
-	u0, s0, p0 := chromiumUsage(browser.Pid), procTicks(srv.cmd.Process.Pid), procTicks(os.Getpid())
+	s0 := takeSnapshot(browser.Pid, srv.cmd.Process.Pid)
 	time.Sleep(burstWindow)
-	u1, s1, p1 := chromiumUsage(browser.Pid), procTicks(srv.cmd.Process.Pid), procTicks(os.Getpid())
-	r.steady = u1.minus(u0)
-	r.steady.window = burstWindow
-	r.serverCPU = float64(s1-s0) / clockTicks / burstWindow.Seconds() * 100
-	r.testCPU = float64(p1-p0) / clockTicks / burstWindow.Seconds() * 100
+	s1 := takeSnapshot(browser.Pid, srv.cmd.Process.Pid)
+	r.steady = s1.chrome.minus(s0.chrome)
+	window := s1.chrome.at.Sub(s0.chrome.at).Seconds()
+	r.serverCPU = float64(s1.server-s0.server) / clockTicks / window * 100
+	r.testCPU = float64(s1.test-s0.test) / clockTicks / window * 100
+	r.otherSteady = s1.others(s0)
 	steady, err := evalWithin[burstReading](teacher, burstReadJS, pageCallLimit)
 	if err != nil {
 		t.Fatalf("teacher's page in the steady state: %v", err)
@@ -355,11 +358,10 @@ func burstRun(t *testing.T, c clip, camera, mic string, spread time.Duration) bu
 
 // burstFailure explains why the pictures did not all arrive and ends the
 // run.
-func burstFailure(t *testing.T, teacher context.Context, pid int, before usageByType, students []*goStudent, last burstReading, lastAnswer time.Time, unanswered int, began time.Time) {
+func burstFailure(t *testing.T, teacher context.Context, browserPid, serverPid int, before snapshot, students []*goStudent, last burstReading, lastAnswer time.Time, unanswered int) {
 	t.Helper()
-	now := chromiumUsage(pid)
-	burst := now.minus(before)
-	burst.window = time.Since(began)
+	now := takeSnapshot(browserPid, serverPid)
+	burst := now.chrome.minus(before.chrome)
 	connected := 0
 	var failures []string
 	for _, st := range students {
@@ -379,14 +381,61 @@ func burstFailure(t *testing.T, teacher context.Context, pid int, before usageBy
 		}
 		page = fmt.Sprintf("the page's main thread has not answered for %.0f s (%d calls of at most %v unanswered): it is frozen, %s", silent.Seconds(), unanswered, pageCallLimit, how)
 	}
+	webrtc := "getStats did not answer"
+	if n, err := evalWithin[int](teacher, decodingConnections, 5*time.Second); err == nil {
+		webrtc = fmt.Sprintf("getStats: %d connections decode video", n)
+	}
 	screenshot(t, teacher, "burst")
 	t.Logf("teacher's Chromium by process since the first join (%.0f s):\n%s", burst.window.Seconds(), burst.processes())
-	t.Fatalf("only %d of %d students' pictures decoded on the teacher's page within %v of the first join; %s; "+
-		"last answer: %d peer connections, %d connected, longest stall until then %.0f ms; %d of %d pion students connected; "+
-		"teacher's renderer used %.0f%% of a core meanwhile, all of Chromium %.0f%%; student errors: %v",
+	t.Fatalf("only %d of %d students' pictures decoded on the teacher's page (tiles with a picture) within %v of the first join; %s; "+
+		"last answer: %d tiles presented a frame, %d peer connections, %d connected (%s), longest stall until then %.0f ms; %d of %d pion students connected; "+
+		"teacher's renderer used %.0f%% of a core meanwhile, all of Chromium %.0f%%, the rest of the machine %.0f%%; student errors: %v",
 		len(last.Decoded), classSize, burstBound, page,
-		last.PCs, last.Connected, last.MaxLate, connected, len(students),
-		burst.cpuOf("renderer"), burst.cpu(), failures)
+		len(last.Shown), last.PCs, last.Connected, webrtc, last.MaxLate, connected, len(students),
+		burst.cpuOf("renderer"), burst.cpu(), now.others(before), failures)
+}
+
+// snapshot is the CPU time so far of the teacher's Chromium (and its
+// memory now), the server, this test process and the whole machine.
+type snapshot struct {
+	chrome                usageByType
+	server, test, machine int64 // clock ticks
+}
+
+func takeSnapshot(browser, server int) snapshot {
+	s := snapshot{chrome: chromiumUsage(browser), test: procTicks(os.Getpid()), machine: machineTicks()}
+	if server != 0 {
+		s.server = procTicks(server)
+	}
+	return s
+}
+
+// others is what the rest of the machine used since earlier, in % of one
+// core: other tests on a shared machine make every number here worse.
+func (s snapshot) others(earlier snapshot) float64 {
+	d := s.chrome.minus(earlier.chrome)
+	var chrome int64
+	for _, p := range d.procs {
+		chrome += p.ticks
+	}
+	rest := (s.machine - earlier.machine) - chrome - (s.server - earlier.server) - (s.test - earlier.test)
+	return float64(max(rest, 0)) / clockTicks / d.window.Seconds() * 100
+}
+
+// machineTicks is the CPU time the machine's cores spent busy so far
+// (user, nice, system, irq, softirq, steal), from /proc/stat.
+func machineTicks() int64 {
+	b, _ := os.ReadFile("/proc/stat")
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	var sum int64
+	for _, i := range []int{1, 2, 3, 6, 7, 8} {
+		if i < len(f) {
+			v, _ := strconv.ParseInt(f[i], 10, 64)
+			sum += v
+		}
+	}
+	return sum
 }
 
 // firstJoin is when the first student opened its signaling socket.
