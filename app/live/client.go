@@ -35,8 +35,14 @@ type Dialer func(url string, deliver func(Event)) (Conn, error)
 // and reconnects with backoff and jitter until the server closes with a
 // final code or Stop is called. Everything that touches a call's state
 // runs on that goroutine (OnMessage, OnState and the functions given to
-// Do), so a call needs no locks and a burst of messages only makes the
+// Do), so a call needs no locks, and a burst of messages only makes the
 // queue longer: nothing that delivers work to the client ever waits.
+//
+// The client paces a burst: it handles one message at a time, and before
+// each message every function given to Do. Those are the page's own
+// events (a picture arrived, a connection came up, a click), so a class
+// of 30 offers arriving at once does not hold back the first student's
+// picture until the last offer is answered.
 type Client struct {
 	URL       string
 	Hello     func() protocol.Hello
@@ -45,36 +51,36 @@ type Client struct {
 	// Dial opens the connection; nil means the browser's WebSocket.
 	Dial Dialer
 
-	setup sync.Once
-	work  *inbox[task]  // socket events and Do's functions, in order
-	stop  chan struct{} // closed by Stop
-	once  sync.Once     // closes stop
+	setup  sync.Once
+	tasks  *inbox[func()] // functions given to Do
+	events *inbox[event]  // socket events, oldest first
+	stop   chan struct{}  // closed by Stop
+	once   sync.Once      // closes stop
 
 	mu   sync.Mutex // guards sock
 	sock Conn       // the current connection, nil between connections
 }
 
-// task is one unit of work for the client's goroutine: a socket event of
-// connection number gen, or a function.
-type task struct {
+// event is a socket event of connection number gen.
+type event struct {
 	gen int
-	ev  Event
-	fn  func()
+	Event
 }
 
 func (c *Client) init() {
 	c.setup.Do(func() {
-		c.work = newInbox[task]()
+		c.tasks = newInbox[func()]()
+		c.events = newInbox[event]()
 		c.stop = make(chan struct{})
 	})
 }
 
-// Do runs f on the client's goroutine, in order with the messages. It
-// never blocks; it is safe to call from callbacks and from any goroutine.
-// Functions given after the client ended are never run.
+// Do runs f on the client's goroutine, before any message that still
+// waits. It never blocks; it is safe to call from callbacks and from any
+// goroutine. Functions given after the client ended are never run.
 func (c *Client) Do(f func()) {
 	c.init()
-	c.work.put(task{fn: f})
+	c.tasks.put(f)
 }
 
 // Run connects and serves until the end; call it on its own goroutine.
@@ -86,7 +92,7 @@ func (c *Client) Run() {
 	}
 	attempt := 0
 	for gen := 1; ; gen++ {
-		sock, err := dial(c.URL, func(ev Event) { c.work.put(task{gen: gen, ev: ev}) })
+		sock, err := dial(c.URL, func(ev Event) { c.events.put(event{gen: gen, Event: ev}) })
 		if err != nil {
 			c.OnState(Closed, 0, err.Error())
 			return
@@ -123,39 +129,57 @@ func (c *Client) setSock(s Conn) {
 	c.mu.Unlock()
 }
 
-// serve works through the queue while connection gen is open. It handles
-// a whole batch even after the close event, so that no function given to
-// Do is lost.
+// runTasks runs every function given to Do so far.
+func (c *Client) runTasks() {
+	for _, f := range c.tasks.take() {
+		f()
+	}
+}
+
+// yieldEvery is how long the client may work through a burst before it
+// lets the browser run its event loop: some browser calls (adding an ICE
+// candidate, building a connection) are synchronous, so a queue of them
+// would otherwise hold the page for seconds.
+const yieldEvery = 50 * time.Millisecond
+
+// serve works through the queues while connection gen is open.
 func (c *Client) serve(gen int, sock Conn) (code int, reason string, opened, stopped bool) {
-	closed := false
-	for !closed {
+	lastYield := time.Now()
+	for {
+		if time.Since(lastYield) > yieldEvery {
+			yieldToBrowser()
+			lastYield = time.Now()
+		}
 		select {
 		case <-c.stop:
 			sock.Close()
 			return CloseLeft, "left", opened, true
-		case <-c.work.ready:
+		default:
 		}
-		for _, t := range c.work.take() {
-			if t.fn != nil {
-				t.fn()
-				continue
+		c.runTasks()
+		ev, ok := c.events.pop()
+		if !ok {
+			select {
+			case <-c.stop:
+			case <-c.tasks.ready:
+			case <-c.events.ready:
 			}
-			if t.gen != gen || closed {
-				continue // an event of an earlier connection
-			}
-			switch t.ev.Kind {
-			case EventOpen:
-				opened = true
-				sock.Send(protocol.TypeHello, c.Hello())
-				c.OnState(Connected, 0, "")
-			case EventMessage:
-				c.OnMessage(t.ev.Env)
-			case EventClosed:
-				closed, code, reason = true, t.ev.Code, t.ev.Reason
-			}
+			continue
+		}
+		if ev.gen != gen {
+			continue // an event of an earlier connection
+		}
+		switch ev.Kind {
+		case EventOpen:
+			opened = true
+			sock.Send(protocol.TypeHello, c.Hello())
+			c.OnState(Connected, 0, "")
+		case EventMessage:
+			c.OnMessage(ev.Env)
+		case EventClosed:
+			return ev.Code, ev.Reason, opened, false
 		}
 	}
-	return code, reason, opened, false
 }
 
 // wait runs functions given to Do for d, and reports whether the client
@@ -164,17 +188,13 @@ func (c *Client) wait(d time.Duration) (stopped bool) {
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	for {
+		c.runTasks()
 		select {
 		case <-timer.C:
 			return false
 		case <-c.stop:
 			return true
-		case <-c.work.ready:
-			for _, t := range c.work.take() {
-				if t.fn != nil {
-					t.fn()
-				}
-			}
+		case <-c.tasks.ready:
 		}
 	}
 }

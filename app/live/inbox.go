@@ -43,6 +43,20 @@ func (q *inbox[T]) take() []T {
 	return items
 }
 
+// pop removes and returns the oldest item.
+func (q *inbox[T]) pop() (T, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	var zero T
+	if len(q.items) == 0 {
+		return zero, false
+	}
+	v := q.items[0]
+	q.items[0] = zero
+	q.items = q.items[1:]
+	return v, true
+}
+
 // len reports how many items wait.
 func (q *inbox[T]) len() int {
 	q.mu.Lock()

@@ -85,7 +85,7 @@ func Attach(elementID string, s Stream, muted bool) bool {
 	el.Set("srcObject", s.v)
 	// play() may be refused without a user gesture; the element's
 	// autoplay attribute and the next click try again.
-	el.Call("play").Call("catch", js.FuncOf(func(js.Value, []js.Value) any { return nil }))
+	el.Call("play").Call("catch", ignoreRefusal)
 	return true
 }
 
@@ -110,3 +110,22 @@ func await(p js.Value) (js.Value, error) {
 	<-done
 	return result, failure
 }
+
+// yieldToBrowser lets the browser run its event loop (render, timers,
+// input) before the call goes on. Go in the browser returns to the event
+// loop only when every goroutine waits, so a long native call (building a
+// peer connection takes hundreds of milliseconds on a busy machine) would
+// otherwise share one task with whatever Go work is ready, and the page
+// would stall for both.
+func yieldToBrowser() {
+	executor := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		js.Global().Call("setTimeout", args[0], 0)
+		return nil
+	})
+	defer executor.Release()
+	await(js.Global().Get("Promise").New(executor))
+}
+
+// ignoreRefusal swallows a refused play(); one function for every element,
+// so that attaching streams does not leak callbacks.
+var ignoreRefusal = js.FuncOf(func(js.Value, []js.Value) any { return nil })

@@ -92,3 +92,6 @@ func (TabResume) Load() string { return "" }
 
 // Save does nothing outside the browser.
 func (TabResume) Save(string) {}
+
+// yieldToBrowser has no browser to yield to.
+func yieldToBrowser() {}

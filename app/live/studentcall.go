@@ -324,6 +324,7 @@ func (c *StudentCall) handle(env protocol.Envelope) {
 // offer.
 func (c *StudentCall) connectPeer() {
 	c.closePeer()
+	yieldToBrowser()
 	var peer PeerConn
 	peer, err := c.Peers(c.ice, PeerEvents{
 		Candidate: func(cand protocol.Candidate) {

@@ -72,8 +72,10 @@ const (
 	// linkCheckEvery is how often the teacher's page reads how each
 	// student is connected (relay, round trip, loss).
 	linkCheckEvery = 3 * time.Second
-	// viewPace is the shortest time between two views.
-	viewPace = 50 * time.Millisecond
+	// viewPace is the shortest time between two views: a class arriving
+	// at once is rendered a few times a second, not once per message
+	// (rendering the grid takes tens of milliseconds in a busy browser).
+	viewPace = 200 * time.Millisecond
 )
 
 // Start opens camera and microphone and connects; it returns at once.
@@ -356,6 +358,7 @@ func (c *TeacherCall) signal(sig protocol.Signal) {
 
 // answer builds the connection to a student from its offer.
 func (c *TeacherCall) answer(from, offer string) {
+	yieldToBrowser()
 	var peer PeerConn
 	peer, err := c.Peers(c.ice, PeerEvents{
 		Candidate: func(cand protocol.Candidate) {

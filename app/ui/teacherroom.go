@@ -52,17 +52,11 @@ func (t *TeacherRoom) OnDismount() {
 	}
 }
 
-// attach puts every stream into its video element; it runs after each
-// render because a re-render may have created the element.
+// attach shows the teacher's own picture; it runs after each render
+// because a re-render may have created the element. Each tile shows its
+// student's stream itself.
 func (t *TeacherRoom) attach(app.Context) {
 	live.Attach("self-video", t.view.Local, true)
-	for id, st := range t.view.Streams {
-		live.Attach(VideoID(id), st, true)
-	}
-	// The teacher hears the student called on, not the whole class.
-	for _, e := range t.view.Entries {
-		live.SetMuted(VideoID(e.ID), !e.Called)
-	}
 }
 
 // access is what the teacher hands out: title, code and link.
@@ -147,10 +141,10 @@ func (t *TeacherRoom) Render() app.UI {
 					return app.P().ID("relay-status").Class("notice").Role("status").
 						Text(i18n.T(l, "lesson.relayed", len(v.Relayed)))
 				}),
-				app.Div().ID("tiles").Class("grid").Body(
+				app.Div().ID("tiles").Class("grid").DataSet("streams", len(v.Streams)).Body(
 					app.Range(v.Entries).Slice(func(i int) app.UI {
 						e := v.Entries[i]
-						return &Tile{Lang: l, Entry: e, HasVideo: v.Streams[e.ID].HasVideo(),
+						return &Tile{Lang: l, Entry: e, Stream: v.Streams[e.ID], HasVideo: v.Streams[e.ID].HasVideo(),
 							Relayed: v.Relayed[e.ID], Quality: v.Quality[e.ID], Interrupted: v.Interrupted[e.ID]}
 					}),
 				),

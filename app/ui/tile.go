@@ -12,8 +12,11 @@ import (
 // student sends it, the initials otherwise, greyed while offline.
 type Tile struct {
 	app.Compo
-	Lang     i18n.Lang
-	Entry    protocol.Entry
+	Lang  i18n.Lang
+	Entry protocol.Entry
+	// Stream is the student's media; the tile shows it in its own video
+	// element after every render, so a re-created element gets it again.
+	Stream   live.Stream
 	HasVideo bool
 	Relayed  bool // connected through the school's TURN relay
 	Quality  live.Quality
@@ -25,6 +28,19 @@ type Tile struct {
 // VideoID is the id of the tile's video element, where the teacher's page
 // attaches the student's stream.
 func VideoID(participantID string) string { return "tile-video-" + participantID }
+
+// OnMount shows the stream once the element exists.
+func (t *Tile) OnMount(ctx app.Context) { ctx.Defer(t.attach) }
+
+// OnUpdate shows a new stream, and lets the teacher hear the student
+// called on, not the whole class.
+func (t *Tile) OnUpdate(ctx app.Context) { ctx.Defer(t.attach) }
+
+func (t *Tile) attach(app.Context) {
+	id := VideoID(t.Entry.ID)
+	live.Attach(id, t.Stream, true)
+	live.SetMuted(id, !t.Entry.Called)
+}
 
 // Render draws the tile.
 func (t *Tile) Render() app.UI {
