@@ -57,6 +57,15 @@ bench: build
 bandwidth: build
 	ERSATZRAUM_E2E_BANDWIDTH=1 ERSATZRAUM_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -run ClassOf30FitsAHomeLine -timeout 10m -v ./e2e/
 
+# A class of 30 arriving at once: 30 pion students join by personal link
+# within a second; time until the teacher's page decodes every picture,
+# its longest main-thread stall, the teacher's Chromium CPU and memory by
+# process type (README, Performance). Three runs (ERSATZRAUM_E2E_BURST_RUNS).
+# Needs ffmpeg. Skipped in `make e2e`.
+.PHONY: burst
+burst: build
+	ERSATZRAUM_E2E_BURST=1 ERSATZRAUM_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -run BurstOf30Students -timeout 15m -v ./e2e/
+
 # The app as plain files in static/ for another web server, talking to the
 # Ersatzraum server at SERVER: make static SERVER=https://ersatzraum.schule.example
 SERVER ?= http://$(ADDR)
