@@ -75,7 +75,10 @@ func TestClassPersonalLinksLobbyAndLock(t *testing.T) {
 	do(t, teacher, "reject Eve", chromedp.Click(chromedp.CSS(`.knock[data-name="Eve"] .reject`)))
 	waitFor(t, eve, "Eve is told", `(document.querySelector('#join-status[data-state="closed"]') || {}).textContent?.includes('nicht hereingelassen')`, 20*time.Second)
 
-	// Locked: even a name from the class list stays out.
+	// Locked: even a name from the class list stays out. The teacher
+	// clicks once the lobby shows Eve gone (the list shrinks, and the lock
+	// button moves up with it).
+	waitFor(t, teacher, "Eve gone from the lobby", `!document.querySelector('.knock[data-name="Eve"]')`, 20*time.Second)
 	do(t, teacher, "lock the lesson", chromedp.Click(chromedp.CSS("#lock-lesson")))
 	waitFor(t, teacher, "lock shown", `document.querySelector('#lock-lesson[data-locked="true"]')`, 10*time.Second)
 	joinAsStudent(t, eve, srv.URL+"/join/"+classCode, "Ömer Kaya", false)
