@@ -51,3 +51,14 @@ const (
 	peerFailed       = "failed"
 	peerClosed       = "closed"
 )
+
+// useBrowser fills in the browser's peers and media where a call was given
+// none (tests give fakes).
+func useBrowser(peers *PeerFactory, media *func(Constraints) (Stream, error)) {
+	if *peers == nil {
+		*peers = BrowserPeers
+	}
+	if *media == nil {
+		*media = UserMedia
+	}
+}

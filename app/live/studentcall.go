@@ -102,12 +102,7 @@ func (c *StudentCall) Start() {
 }
 
 func (c *StudentCall) setup() {
-	if c.Peers == nil {
-		c.Peers = BrowserPeers
-	}
-	if c.Media == nil {
-		c.Media = UserMedia
-	}
+	useBrowser(&c.Peers, &c.Media)
 	c.view.Name = c.Name
 	c.client = &Client{
 		URL:  c.URL,

@@ -85,12 +85,7 @@ func (c *TeacherCall) Start() {
 }
 
 func (c *TeacherCall) setup() {
-	if c.Peers == nil {
-		c.Peers = BrowserPeers
-	}
-	if c.Media == nil {
-		c.Media = UserMedia
-	}
+	useBrowser(&c.Peers, &c.Media)
 	c.peers = make(map[string]PeerConn)
 	c.online = make(map[string]bool)
 	c.audioOnly = make(map[string]bool)

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -81,25 +80,12 @@ func (s *Server) createLesson(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (s *Server) attendance(w http.ResponseWriter, r *http.Request) {
-	t, err := s.Accounts.TeacherFromRequest(r)
-	if err != nil {
-		writeError(w, http.StatusUnauthorized, protocol.ErrUnauthorized, "sign in as a teacher first")
-		return
-	}
-	l, err := s.Lessons.Lesson(r.Context(), r.PathValue("id"))
-	if errors.Is(err, storage.ErrNotFound) || (err == nil && l.TeacherID != t.ID) {
-		// Another teacher's lesson looks exactly like a missing one.
-		writeError(w, http.StatusNotFound, protocol.ErrUnknownLesson, "no such lesson")
-		return
-	}
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, protocol.ErrInternal, "storage error")
-		return
-	}
+// attendance is a lesson's stored roll call, for its own teacher
+// (withLesson).
+func (s *Server) attendance(w http.ResponseWriter, r *http.Request, l storage.Lesson) {
 	rows, err := s.Lessons.LessonAttendance(r.Context(), l.ID)
 	if err != nil {
-		writeError(w, http.StatusInternalServerError, protocol.ErrInternal, "storage error")
+		s.internal(w, "load attendance", err)
 		return
 	}
 	out := make([]protocol.AttendanceLine, 0, len(rows))

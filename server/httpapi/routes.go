@@ -18,7 +18,7 @@ func (s *Server) Handler() http.Handler {
 
 	// Lessons (lessons.go).
 	mux.HandleFunc("POST /api/lessons", s.createLesson)
-	mux.HandleFunc("GET /api/lessons/{id}/attendance", s.attendance)
+	mux.HandleFunc("GET /api/lessons/{id}/attendance", s.withLesson(s.attendance))
 
 	if s.Classes != nil {
 		s.classRoutes(mux)
