@@ -41,6 +41,9 @@ type Caps struct {
 	VideoMaxFramerate float64 // frames/s
 	ScaleDown         float64 // the camera's width and height divided by this
 	AudioMaxBitrate   float64 // bit/s
+	// KeepResolution: under a tight line the encoder drops frames, not
+	// pixels (a shared screen's text must stay readable).
+	KeepResolution bool
 }
 
 // StudentCaps is what a student sends to the teacher.

@@ -100,9 +100,17 @@ type fakePeer struct {
 	candidates int
 	restarts   int
 	pending    string
+	picture    Stream // what SendVideo sent last
+	audio      Stream // what SendAudio sent last
+	caps       Caps
 }
 
-func (p *fakePeer) SetCaps(Caps)                     {}
+func (p *fakePeer) SetCaps(c Caps) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.caps = c
+}
+
 func (p *fakePeer) AddStream(Stream)                 {}
 func (p *fakePeer) Receive(string, Stream)           {}
 func (p *fakePeer) Offer() (string, error)           { return "offer", nil }
@@ -119,11 +127,11 @@ func (p *fakePeer) RestartOffer() (string, error) {
 
 func (p *fakePeer) Renegotiate(string) (string, error) { return "restart-answer", nil }
 
-func (p *fakePeer) Answer(string, Stream) (string, error) {
+func (p *fakePeer) Answer(_ string, local Stream) (string, error) {
 	// The browser fires ontrack during setRemoteDescription.
 	p.ev.Stream(Stream{})
 	p.mu.Lock()
-	p.videoOn = true
+	p.videoOn, p.picture, p.audio = true, local, local
 	p.mu.Unlock()
 	return "answer", nil
 }
@@ -152,10 +160,13 @@ func (p *fakePeer) Healthy() bool {
 	return s == "" || s == "new" || s == "connecting" || s == peerConnected
 }
 
-func (p *fakePeer) SendVideo(_ Stream, on bool) error {
+func (p *fakePeer) SendVideo(s Stream, on bool) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.videoOn = on
+	if on {
+		p.picture = s
+	}
 	p.videoCalls++
 	return nil
 }
@@ -172,6 +183,17 @@ func (p *fakePeer) setState(s string) {
 	p.state = s
 	p.mu.Unlock()
 	p.ev.State(s)
+}
+
+// sending reports what the connection sends: picture (when video is on),
+// sound and caps.
+func (p *fakePeer) sending() (picture, audio Stream, caps Caps) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.videoOn {
+		picture = p.picture
+	}
+	return picture, p.audio, p.caps
 }
 
 func (p *fakePeer) video() bool {

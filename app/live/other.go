@@ -10,8 +10,9 @@ import "ersatzraum/app/protocol"
 // browserDial is not available outside the browser.
 func browserDial(string, func(Event)) (Conn, error) { return nil, ErrNotInBrowser }
 
-// Stream stands in for a MediaStream.
-type Stream struct{}
+// Stream stands in for a MediaStream. The calls' tests label their fake
+// streams to tell camera, screen and mix apart.
+type Stream struct{ label string }
 
 // Valid is always false outside the browser.
 func (Stream) Valid() bool { return false }

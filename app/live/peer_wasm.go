@@ -106,7 +106,7 @@ func (p *Peer) applyCaps() {
 		if !encodings.Truthy() || encodings.Length() == 0 {
 			continue
 		}
-		changed := false
+		changed := p.caps.degradation(track.Get("kind").String(), params)
 		for j := 0; j < encodings.Length(); j++ {
 			enc := encodings.Index(j)
 			for k, v := range want {

@@ -33,6 +33,10 @@ type TeacherView struct {
 	Error       string // the last refusal's error code
 	Ended       bool   // the lesson is over
 	Closed      string // the connection ended for good, with this reason
+	// Sharing: the students get Screen in place of the camera.
+	Sharing    bool
+	Screen     Stream
+	ShareError string // why the screen could not be shared
 }
 
 // TeacherCall is the teacher's side of a live lesson: the signaling
@@ -50,6 +54,9 @@ type TeacherCall struct {
 	Peers PeerFactory
 	Media func(Constraints) (Stream, error)
 	Dial  Dialer
+	// Display opens a screen to share; it defaults to the browser's
+	// picker (DisplayMedia).
+	Display func(ended func()) (Stream, error)
 
 	client *Client
 
@@ -61,6 +68,7 @@ type TeacherCall struct {
 	audioOnly map[string]bool // students who get no video from the teacher
 	ice       *protocol.ICEConfig
 	over      bool // the call has ended; timers stop
+	share     screenShare
 }
 
 // Timings of the teacher's call.
@@ -86,6 +94,9 @@ func (c *TeacherCall) Start() {
 
 func (c *TeacherCall) setup() {
 	useBrowser(&c.Peers, &c.Media)
+	if c.Display == nil {
+		c.Display = DisplayMedia
+	}
 	c.peers = make(map[string]PeerConn)
 	c.online = make(map[string]bool)
 	c.audioOnly = make(map[string]bool)
@@ -197,6 +208,7 @@ func (c *TeacherCall) stateChanged(st State, code int, reason string) {
 	c.over = true
 	c.closePeers()
 	c.view.Local.Stop()
+	c.view.Screen.Stop()
 	if !c.view.Ended {
 		c.view.Closed = reason
 	}
@@ -259,6 +271,7 @@ func (c *TeacherCall) handle(env protocol.Envelope) {
 		c.closePeers()
 		c.view.Ended = true
 		c.view.Local.Stop()
+		c.view.Screen.Stop()
 	case protocol.TypeError:
 		var e protocol.Error
 		if protocol.DecodeData(env, &e) != nil {
@@ -280,7 +293,7 @@ func (c *TeacherCall) track(e protocol.Entry) {
 		// picture again): stop or start sending them video.
 		c.audioOnly[e.ID] = e.AudioOnly
 		if p := c.peers[e.ID]; p != nil {
-			p.SendVideo(c.view.Local, !e.AudioOnly)
+			p.SendVideo(c.picture(), !e.AudioOnly)
 		}
 	}
 	if !e.Online {
@@ -364,7 +377,7 @@ func (c *TeacherCall) answer(from, offer string) {
 		logf("peer: %v", err)
 		return
 	}
-	peer.SetCaps(TeacherCaps)
+	peer.SetCaps(c.caps())
 	sdp, err := peer.Answer(offer, c.view.Local)
 	if err != nil {
 		logf("answer: %v", err)
@@ -372,9 +385,13 @@ func (c *TeacherCall) answer(from, offer string) {
 		return
 	}
 	c.peers[from] = peer
+	c.classChanged()
 	c.client.Send(protocol.TypeSignal, protocol.Signal{To: from, Kind: protocol.SignalAnswer, SDP: sdp})
 	if c.audioOnly[from] {
 		peer.SendVideo(c.view.Local, false)
+	} else if c.view.Sharing {
+		// A student who joins late gets the screen at once.
+		peer.SendVideo(c.view.Screen, true)
 	}
 }
 
@@ -413,6 +430,7 @@ func (c *TeacherCall) peerState(id string, peer PeerConn, state string) {
 // hangUp closes the connection to a student and removes its picture.
 func (c *TeacherCall) hangUp(id string) {
 	c.closePeer(id)
+	c.classChanged()
 	delete(c.view.Streams, id)
 	delete(c.view.Interrupted, id)
 	delete(c.view.Relayed, id)
