@@ -279,6 +279,15 @@ var catalogs = map[Lang]map[string]string{
 		// When media breaks while signaling stays up (the network dropped).
 		"lesson.interrupted": "Bild unterbrochen – wird wiederhergestellt",
 		"join.interrupted":   "Die Verbindung zur Lehrkraft ist unterbrochen. Sie wird wiederhergestellt …",
+
+		// Screen sharing by the teacher.
+		"share.start":       "Bildschirm teilen",
+		"share.stop":        "Teilen beenden",
+		"share.hint":        "Bildschirm, Fenster oder Browser-Tab zeigen; die Klasse sieht es statt deines Kamerabilds.",
+		"share.on":          "Du teilst deinen Bildschirm. Die Klasse sieht ihn statt deines Kamerabilds und hört dich weiter.",
+		"share.preview":     "Was du teilst",
+		"share.failed":      "Bildschirm teilen geht nicht (%s).",
+		"share.unavailable": "Bildschirm teilen geht in diesem Browser nicht (z. B. iPad oder Handy). Kamera und Ton laufen weiter.",
 	},
 	English: {
 		"app.name":                       "Ersatzraum",
@@ -558,5 +567,14 @@ var catalogs = map[Lang]map[string]string{
 		// When media breaks while signaling stays up (the network dropped).
 		"lesson.interrupted": "Picture interrupted – being restored",
 		"join.interrupted":   "The connection to your teacher is interrupted. It is being restored …",
+
+		// Screen sharing by the teacher.
+		"share.start":       "Share screen",
+		"share.stop":        "Stop sharing",
+		"share.hint":        "Show a screen, a window or a browser tab; the class sees it instead of your camera.",
+		"share.on":          "You are sharing your screen. The class sees it instead of your camera and still hears you.",
+		"share.preview":     "What you share",
+		"share.failed":      "Cannot share the screen (%s).",
+		"share.unavailable": "This browser cannot share a screen (e.g. iPad or phone). Camera and sound keep working.",
 	},
 }

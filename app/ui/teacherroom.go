@@ -124,6 +124,7 @@ func (t *TeacherRoom) Render() app.UI {
 				app.If(notice != "", func() app.UI {
 					return app.P().Class("notice").Role("alert").Text(notice)
 				}),
+				t.shareButton(),
 				app.Button().ID("end-lesson").Class("button danger").Text(i18n.T(l, "lesson.end")).
 					OnClick(func(app.Context, app.Event) {
 						if t.call != nil {
@@ -154,6 +155,15 @@ func (t *TeacherRoom) Render() app.UI {
 			app.Div().ID("announcer").Class("visually-hidden").Aria("live", "polite").Text(announcement(l, v.Announce)),
 		),
 	)
+}
+
+// shareButton is the screen sharing of the running call.
+func (t *TeacherRoom) shareButton() app.UI {
+	b := &ShareButton{Lang: t.lang, Sharing: t.view.Sharing, Screen: t.view.Screen, Error: t.view.ShareError}
+	if t.call != nil {
+		b.Controls = t.call
+	}
+	return b
 }
 
 // announcement is what the screen reader is told.
