@@ -202,20 +202,7 @@ func (p *Peer) RestartOffer() (string, error) {
 }
 
 // Renegotiate answers a new offer (an ICE restart) on this connection.
-func (p *Peer) Renegotiate(offer string) (string, error) {
-	if err := p.setRemote(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer}); err != nil {
-		return "", err
-	}
-	answer, err := p.pc.CreateAnswer(nil)
-	if err != nil {
-		return "", err
-	}
-	if err := p.pc.SetLocalDescription(answer); err != nil {
-		return "", err
-	}
-	p.applyCaps()
-	return answer.SDP, nil
-}
+func (p *Peer) Renegotiate(offer string) (string, error) { return p.answer(offer, Stream{}) }
 
 func (p *Peer) offer(opts *webrtc.OfferOptions) (string, error) {
 	offer, err := p.pc.CreateOffer(opts)
@@ -276,7 +263,9 @@ func (p *Peer) inOffer(candidate string) bool {
 // Answer takes a remote offer, attaches local (reusing the offered
 // transceivers, so one connection carries media both ways) and returns the
 // answer.
-func (p *Peer) Answer(offer string, local Stream) (string, error) {
+func (p *Peer) Answer(offer string, local Stream) (string, error) { return p.answer(offer, local) }
+
+func (p *Peer) answer(offer string, local Stream) (string, error) {
 	if err := p.setRemote(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer}); err != nil {
 		return "", err
 	}
