@@ -149,11 +149,19 @@ func (w *testLogWriter) Write(p []byte) (int, error) {
 
 // recordPeerConnections makes every RTCPeerConnection the page creates
 // reachable as window.__pcs, so that tests can read getStats() as a
-// person's browser would report it. It does not change the page's code.
+// person's browser would report it, and counts the remote candidates the
+// page adds one by one in window.__addedCandidates. It does not change
+// what the page's code does.
 const recordPeerConnections = `(() => {
   if (window.__pcs) return;
   const Original = window.RTCPeerConnection;
   window.__pcs = [];
+  window.__addedCandidates = 0;
+  const addIceCandidate = Original.prototype.addIceCandidate;
+  Original.prototype.addIceCandidate = function (...args) {
+    if (args[0] && args[0].candidate) window.__addedCandidates++;
+    return addIceCandidate.apply(this, args);
+  };
   const Recorded = function (...args) {
     const pc = new Original(...args);
     window.__pcs.push(pc);

@@ -30,12 +30,18 @@ func TestLiveRollCallWithCamera(t *testing.T) {
 	// The teacher's tile for the student shows decoded frames that are not black.
 	waitFor(t, teacher, "teacher's tile shows Lea's camera", tileBrightness("Lea Schulz")+` > 12`, 30*time.Second)
 	waitFor(t, teacher, "teacher decodes video frames", inboundStats+`.then(s => s.videoFrames > 10)`, 20*time.Second)
+	// The student's candidates came inside its offer: with a class
+	// arriving at once, each candidate added one by one would hold the
+	// teacher's page (app/live's Peer.offer says why).
+	if n := eval[int](t, teacher, `window.__addedCandidates`); n != 0 {
+		t.Errorf("the teacher's page added %d candidates one by one; the offer should carry them", n)
+	}
 
 	// The student receives the teacher's video and audio.
 	waitFor(t, student, "student's teacher video plays", `(() => { const v = document.querySelector('#teacher-video'); return v && v.videoWidth > 0 && !v.paused; })()`, 30*time.Second)
 	waitFor(t, student, "student receives video and audio", inboundStats+`.then(s => s.videoFrames > 10 && s.audioBytes > 1000 && s.audioSamples > 0)`, 30*time.Second)
 	got := eval[inbound](t, student, inboundStats)
-	t.Logf("student received: %+v", got)
+	t.Logf("student received: %+v; candidates it added one by one (the teacher's answer trickles): %d", got, eval[int](t, student, `window.__addedCandidates`))
 
 	// The student leaves; the roll call keeps the line with a leave time.
 	do(t, student, "leave", clickAction("#leave"))

@@ -342,9 +342,12 @@ func (s *goStudent) run(ctx context.Context, serverURL, token string, c clip) er
 			}
 		}
 	})
+	// offerOut is set once the offer is sent; candidates gathered before
+	// travel inside it.
+	var offerOut atomic.Bool
 	pc.OnICECandidate(func(cand *webrtc.ICECandidate) {
-		if cand == nil {
-			return
+		if cand == nil || !offerOut.Load() {
+			return // before the offer goes out, candidates travel inside it
 		}
 		init := cand.ToJSON()
 		send(protocol.TypeSignal, protocol.Signal{To: protocol.TeacherPeer, Kind: protocol.SignalCandidate, Candidate: &protocol.Candidate{
@@ -374,11 +377,20 @@ func (s *goStudent) run(ctx context.Context, serverURL, token string, c clip) er
 		if err != nil {
 			return err
 		}
+		// As the app's students do, the offer waits for the candidates
+		// and carries them (app/live's Peer.offer says why).
+		gathered := webrtc.GatheringCompletePromise(pc)
 		if err := pc.SetLocalDescription(o); err != nil {
 			return err
 		}
+		select {
+		case <-gathered:
+		case <-time.After(2 * time.Second):
+		}
 		offered = true
-		return send(protocol.TypeSignal, protocol.Signal{To: protocol.TeacherPeer, Kind: protocol.SignalOffer, SDP: o.SDP})
+		sdp := pc.LocalDescription().SDP
+		offerOut.Store(true)
+		return send(protocol.TypeSignal, protocol.Signal{To: protocol.TeacherPeer, Kind: protocol.SignalOffer, SDP: sdp})
 	}
 	for {
 		_, raw, err := ws.ReadMessage()

@@ -3,7 +3,10 @@
 package live
 
 import (
+	"strings"
+	"sync"
 	"syscall/js"
+	"time"
 
 	"github.com/pion/webrtc/v4"
 
@@ -18,7 +21,28 @@ type Peer struct {
 	remoteSet bool
 	ontrack   js.Func
 	caps      *Caps
+
+	// mu guards the fields below: the browser reports candidates on
+	// goroutines of their own while an offer is being made.
+	mu sync.Mutex
+	// gathering is set while an offer waits for its own candidates; they
+	// travel inside the offer then, not one by one.
+	gathering bool
+	// offered holds the candidate lines the last offer carried, so that
+	// a candidate reported late is not sent a second time.
+	offered map[string]bool
 }
+
+// gatherFor bounds how long an offer waits for the connection's own
+// candidates before it goes out. Sent inside the offer, they reach the
+// teacher in one setRemoteDescription instead of one addIceCandidate
+// each: in Chromium each of those calls waits for the signaling thread
+// that every peer connection of the page shares, and with a class
+// arriving at once that thread is busy for seconds, freezing the
+// teacher's page. Host candidates come at once and the school's TURN
+// relay answers within a round trip; whatever comes later still
+// trickles.
+const gatherFor = 2 * time.Second
 
 // NewPeer creates a peer connection. It uses only the servers the school's
 // own Ersatzraum named in ice (its TURN relay), never one from outside; on
@@ -36,6 +60,9 @@ func NewPeer(ice *protocol.ICEConfig, onCandidate func(protocol.Candidate), onSt
 			return // gathering complete
 		}
 		init := c.ToJSON()
+		if p.inOffer(init.Candidate) {
+			return
+		}
 		onCandidate(protocol.Candidate{
 			Candidate:        init.Candidate,
 			SDPMid:           init.SDPMid,
@@ -64,14 +91,21 @@ func NewPeer(ice *protocol.ICEConfig, onCandidate func(protocol.Candidate), onSt
 
 // AddStream sends every track of s.
 func (p *Peer) AddStream(s Stream) {
+	if p.addTracks(s) {
+		p.applyCaps()
+	}
+}
+
+// addTracks adds every track of s and reports whether there were any.
+func (p *Peer) addTracks(s Stream) bool {
 	if !s.Valid() {
-		return
+		return false
 	}
 	tracks := s.v.Call("getTracks")
 	for i := 0; i < tracks.Length(); i++ {
 		p.pc.JSValue().Call("addTrack", tracks.Index(i), s.v)
 	}
-	p.applyCaps()
+	return tracks.Length() > 0
 }
 
 // SetCaps limits what this connection sends (bitrate, frame rate and
@@ -168,41 +202,77 @@ func (p *Peer) RestartOffer() (string, error) {
 }
 
 // Renegotiate answers a new offer (an ICE restart) on this connection.
-func (p *Peer) Renegotiate(offer string) (string, error) {
-	if err := p.setRemote(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer}); err != nil {
-		return "", err
-	}
-	answer, err := p.pc.CreateAnswer(nil)
-	if err != nil {
-		return "", err
-	}
-	if err := p.pc.SetLocalDescription(answer); err != nil {
-		return "", err
-	}
-	p.applyCaps()
-	return answer.SDP, nil
-}
+func (p *Peer) Renegotiate(offer string) (string, error) { return p.answer(offer, Stream{}) }
 
 func (p *Peer) offer(opts *webrtc.OfferOptions) (string, error) {
 	offer, err := p.pc.CreateOffer(opts)
 	if err != nil {
 		return "", err
 	}
+	p.mu.Lock()
+	p.gathering = true
+	p.mu.Unlock()
 	if err := p.pc.SetLocalDescription(offer); err != nil {
+		p.endGathering("")
 		return "", err
 	}
 	p.applyCaps()
-	return offer.SDP, nil
+	p.awaitCandidates(gatherFor)
+	sdp := offer.SDP
+	if d := p.pc.LocalDescription(); d != nil {
+		sdp = d.SDP // the browser has added the candidates gathered so far
+	}
+	p.endGathering(sdp)
+	return sdp, nil
+}
+
+// awaitCandidates returns when the connection has gathered its
+// candidates, or after at most limit.
+func (p *Peer) awaitCandidates(limit time.Duration) {
+	const every = 20 * time.Millisecond
+	for waited := time.Duration(0); waited < limit; waited += every {
+		if p.pc.ICEGatheringState() == webrtc.ICEGatheringStateComplete {
+			return
+		}
+		time.Sleep(every)
+	}
+}
+
+// endGathering lets candidates trickle again, except those sdp carries.
+func (p *Peer) endGathering(sdp string) {
+	offered := map[string]bool{}
+	for _, line := range strings.Split(sdp, "\n") {
+		if c, ok := strings.CutPrefix(strings.TrimSpace(line), "a="); ok && strings.HasPrefix(c, "candidate:") {
+			offered[c] = true
+		}
+	}
+	p.mu.Lock()
+	p.gathering = false
+	p.offered = offered
+	p.mu.Unlock()
+}
+
+// inOffer reports whether a local candidate travels inside an offer (the
+// one being made, or the last one sent) and so needs no message of its own.
+func (p *Peer) inOffer(candidate string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.gathering || p.offered[candidate]
 }
 
 // Answer takes a remote offer, attaches local (reusing the offered
 // transceivers, so one connection carries media both ways) and returns the
 // answer.
-func (p *Peer) Answer(offer string, local Stream) (string, error) {
+func (p *Peer) Answer(offer string, local Stream) (string, error) { return p.answer(offer, local) }
+
+func (p *Peer) answer(offer string, local Stream) (string, error) {
 	if err := p.setRemote(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer}); err != nil {
 		return "", err
 	}
-	p.AddStream(local)
+	// Caps follow the answer below: each applyCaps asks every sender for
+	// its parameters, a call that waits for the browser's signaling
+	// thread, so one round per answer is enough.
+	p.addTracks(local)
 	answer, err := p.pc.CreateAnswer(nil)
 	if err != nil {
 		return "", err
