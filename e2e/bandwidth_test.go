@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -281,4 +282,321 @@ func minMax(v []float64, unit float64) string {
 		return "–"
 	}
 	return fmt.Sprintf("%.0f–%.0f", slices.Min(v)/unit, slices.Max(v)/unit)
+}
+
+// TestClassOf30FitsAHomeLineWithAScreen measures a class of 30 while the
+// teacher shares a tab of slides that change every 6 s: 29 Go students
+// as above and one student in Chromium, who decodes the screen. It
+// reports the teacher's upload, each student's download, the screen's
+// size and frame rate as received, and how long a changed slide takes to
+// arrive, and to arrive sharp, at the Chromium student. Runs with
+// `make bandwidth` (ERSATZRAUM_E2E_BANDWIDTH=1).
+//
+// "Sharp" is measured, not seen: the sharpness of a frame is the mean
+// brightness step between neighbouring pixels over the slide's small
+// text; a slide is sharp once a frame reaches 90 % of the sharpness that
+// slide settles at (its median over its last second). How sharp it
+// settles, relative to the teacher's own capture, is reported too.
+func TestClassOf30FitsAHomeLineWithAScreen(t *testing.T) {
+	if os.Getenv("ERSATZRAUM_E2E_BANDWIDTH") != "1" {
+		t.Skip("bandwidth benchmark (about 2 minutes): run it with `make bandwidth` (ERSATZRAUM_E2E_BANDWIDTH=1)")
+	}
+	const slideEvery = 6 * time.Second
+	start := time.Now()
+	clip := studentClip(t)
+	camera, mic := teacherMedia(t)
+	srv := startServer(t, freeAddr(t), t.TempDir())
+	teacher := newSharingTeacher(t,
+		chromedp.Flag("use-file-for-fake-video-capture", camera),
+		chromedp.Flag("use-file-for-fake-audio-capture", mic))
+	signIn(t, teacher, srv)
+	class := openClassLesson(t, teacher, srv, "Messung 30 Bildschirm", classSize)
+	// One student in Chromium, 29 in Go.
+	viewer := newBrowser(t, "viewer")
+	do(t, viewer, "open personal link", chromedp.Navigate(srv.URL+"/s/"+class[0].Token))
+	waitFor(t, viewer, "join button", `(document.querySelector('#join-camera') || {}).matches?.(':enabled')`, 90*time.Second)
+	do(t, viewer, "join", clickAction("#join-camera"))
+	ctx, cancel := context.WithCancel(context.Background())
+	students, wait := startStudents(ctx, srv.URL, class[1:], clip, 100*time.Millisecond)
+	defer func() {
+		cancel()
+		wait()
+	}()
+	deadline := time.After(90 * time.Second)
+	for _, st := range students {
+		select {
+		case <-st.connected:
+		case <-deadline:
+			t.Fatalf("%s: not connected within 90 s (%v)", st.name, st.failure())
+		}
+	}
+	t.Logf("%5.1fs all %d students connected", time.Since(start).Seconds(), classSize)
+	waitFor(t, viewer, "the Chromium student gets the teacher's camera", `document.querySelector('#teacher-video').videoWidth > 0`, 60*time.Second)
+
+	changes, closeSlides := openSlides(t, teacher, slideEvery)
+	defer closeSlides()
+	waitFor(t, teacher, "share button", `document.querySelector('#share-screen')`, 30*time.Second)
+	do(t, teacher, "share the slides", clickAction("#share-screen"))
+	waitFor(t, teacher, "preview of the shared tab", `document.querySelector('#screen-preview').videoWidth >= 1280`, 30*time.Second)
+	eval[bool](t, teacher, recordFramesJS("#screen-preview"))
+	t.Logf("%5.1fs teacher shares the slides", time.Since(start).Seconds())
+	waitFor(t, viewer, "the Chromium student gets the screen", `document.querySelector('#teacher-video').videoWidth >= 1280`, 60*time.Second)
+	eval[bool](t, viewer, recordFramesJS("#teacher-video"))
+	// Let the encoders settle on the screen before measuring.
+	time.Sleep(5 * time.Second)
+
+	// The window: whole slides only, from a change to the one after.
+	var window []slideChange
+	for c := range changes {
+		if len(window) == 0 && time.UnixMilli(c.at).Before(time.Now().Add(-time.Second)) {
+			continue // a change from before the window, queued
+		}
+		if len(window) == 0 {
+			t.Logf("%5.1fs measuring over %d slide changes", time.Since(start).Seconds(), screenChanges)
+			c.stats = &screenReadings{teacherStats(t, teacher), studentStats(students), viewerStats(t, viewer)}
+		}
+		window = append(window, c)
+		if len(window) == screenChanges+1 {
+			break
+		}
+	}
+	end := screenReadings{teacherStats(t, teacher), studentStats(students), viewerStats(t, viewer)}
+	begin := *window[0].stats
+	for _, st := range students {
+		if err := st.failure(); err != nil {
+			t.Errorf("%s: %v", st.name, err)
+		}
+	}
+
+	// The teacher's line.
+	secs := (end.teacher.At - begin.teacher.At) / 1000
+	var tc teacherPC
+	for i := range end.teacher.PCs {
+		if i < len(begin.teacher.PCs) {
+			tc = tc.plus(end.teacher.PCs[i].minus(begin.teacher.PCs[i]))
+		}
+	}
+	teacherWire := (tc.WireBytes + ipUDPOverhead*tc.WirePackets) * 8 / secs
+	var targets []float64
+	for _, pc := range end.teacher.PCs {
+		targets = append(targets, pc.VideoTarget)
+	}
+
+	// Each student's line.
+	ssecs := end.students[0].at.Sub(begin.students[0].at).Seconds()
+	var downs, frames []float64
+	table := []string{"student | down (wire) | screen frames/s received"}
+	for i, st := range students {
+		down := (end.students[i].wireRecv - begin.students[i].wireRecv + ipUDPOverhead*(end.students[i].packetsRecv-begin.students[i].packetsRecv)) * 8 / ssecs
+		f := (end.students[i].frames - begin.students[i].frames) / ssecs
+		downs, frames = append(downs, down), append(frames, f)
+		table = append(table, fmt.Sprintf("%s | %.0f kbit/s | %.1f", st.name, down/1000, f))
+		if down >= studentDownLimit {
+			t.Errorf("%s downloads %.0f kbit/s, limit %d", st.name, down/1000, studentDownLimit/1000)
+		}
+	}
+	vsecs := (end.viewer.At - begin.viewer.At) / 1000
+	viewerDown := (end.viewer.WireRecv - begin.viewer.WireRecv + ipUDPOverhead*(end.viewer.PacketsRecv-begin.viewer.PacketsRecv)) * 8 / vsecs
+	viewerFPS := (end.viewer.FramesDecoded - begin.viewer.FramesDecoded) / vsecs
+	table = append(table, fmt.Sprintf("%s (Chromium) | %.0f kbit/s | %.1f", class[0].Name, viewerDown/1000, viewerFPS))
+	t.Log("per student, over " + fmt.Sprintf("%.1f s", ssecs) + ":\n" + strings.Join(table, "\n"))
+
+	// Slide changes at the Chromium student.
+	var seen, source []screenFrame
+	if err := json.Unmarshal([]byte(eval[string](t, viewer, `JSON.stringify(window.__frames)`)), &seen); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(eval[string](t, teacher, `JSON.stringify(window.__frames)`)), &source); err != nil {
+		t.Fatal(err)
+	}
+	var arrive, sharp, settled []float64
+	for i := 0; i+1 < len(window); i++ {
+		c, next := window[i], window[i+1]
+		a, s, final, ok := slideTimes(seen, c, next)
+		if !ok {
+			t.Errorf("slide %d (shown at %d) never arrived readable at the student", c.n, c.at)
+			continue
+		}
+		arrive, sharp = append(arrive, a), append(sharp, s)
+		if src := sourceSharpness(source, c, next); src > 0 {
+			settled = append(settled, final/src)
+		}
+	}
+	if len(arrive) == 0 {
+		t.Fatal("no slide change measured")
+	}
+	t.Logf(`class of %d sharing a screen, window %.1f s, %d slide changes
+teacher upload, on the line (incl. RTCP, SRTP, IPv4/UDP): %.2f Mbit/s (limit %.0f), %.0f kbit/s per student
+teacher video encoder target per connection: %s kbit/s; quality limited by %s
+student download (line), Go students: max %.0f kbit/s, mean %.0f kbit/s (limit %d); Chromium student %.0f kbit/s
+screen as received by the Chromium student: %.0fx%.0f px, %.1f frames/s (Go students: min %.1f, mean %.1f frames/s)
+slide change to the new slide at the student: median %.0f ms, max %.0f ms
+slide change to the new slide sharp at the student: median %.0f ms, max %.0f ms
+sharpness the slides settle at, relative to the teacher's capture: median %.0f %%, min %.0f %%
+total %.0f s`,
+		classSize, secs, len(arrive),
+		teacherWire/1e6, teacherUploadLimit/1e6, teacherWire/float64(len(end.teacher.PCs))/1000,
+		minMax(targets, 1000), strings.Join(end.teacher.limits(), ", "),
+		slices.Max(downs)/1000, mean(downs)/1000, studentDownLimit/1000, viewerDown/1000,
+		end.viewer.FrameWidth, end.viewer.FrameHeight, viewerFPS, slices.Min(frames), mean(frames),
+		median(arrive), slices.Max(arrive), median(sharp), slices.Max(sharp),
+		medianOr0(settled)*100, slices.Min(append(settled, 1))*100,
+		time.Since(start).Seconds())
+	if teacherWire >= teacherUploadLimit {
+		t.Errorf("teacher uploads %.2f Mbit/s while sharing, limit %.0f", teacherWire/1e6, teacherUploadLimit/1e6)
+	}
+	if end.viewer.FrameWidth < 1280 {
+		t.Errorf("the student receives the screen %.0f px wide, want the 1280 px sent", end.viewer.FrameWidth)
+	}
+}
+
+// screenChanges is how many slide changes the screen benchmark measures.
+const screenChanges = 5
+
+// screenReadings are the statistics at one moment of the screen benchmark.
+type screenReadings struct {
+	teacher  teacherSnapshot
+	students []studentCount
+	viewer   viewerCount
+}
+
+// viewerCount is what the Chromium student's page counted so far.
+type viewerCount struct {
+	At            float64 `json:"at"`
+	WireRecv      float64 `json:"wireRecv"`
+	PacketsRecv   float64 `json:"packetsRecv"`
+	FramesDecoded float64 `json:"framesDecoded"`
+	FrameWidth    float64 `json:"frameWidth"`
+	FrameHeight   float64 `json:"frameHeight"`
+}
+
+func viewerStats(t *testing.T, page context.Context) viewerCount {
+	t.Helper()
+	var c viewerCount
+	raw := eval[string](t, page, `(async () => {
+  const r = {at: performance.now(), wireRecv: 0, packetsRecv: 0, framesDecoded: 0, frameWidth: 0, frameHeight: 0};
+  for (const pc of window.__pcs || []) (await pc.getStats()).forEach(x => {
+    if (x.type === 'candidate-pair') { r.wireRecv += x.bytesReceived || 0; r.packetsRecv += x.packetsReceived || 0; }
+    if (x.type === 'inbound-rtp' && x.kind === 'video') { r.framesDecoded += x.framesDecoded || 0; r.frameWidth = x.frameWidth || 0; r.frameHeight = x.frameHeight || 0; }
+  });
+  return JSON.stringify(r);
+})()`)
+	if err := json.Unmarshal([]byte(raw), &c); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// screenFrame is one frame a page showed: when (Unix ms), the slide it
+// shows (mod 8, -2 when none is clear) and its sharpness.
+type screenFrame struct {
+	At    int64
+	Slide int
+	Sharp float64
+}
+
+func (f *screenFrame) UnmarshalJSON(b []byte) error {
+	var v [3]float64
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	f.At, f.Slide, f.Sharp = int64(v[0]), int(v[1]), v[2]
+	return nil
+}
+
+// recordFramesJS records every frame a video element presents into
+// window.__frames: time, slide number (as readSlideJS reads it) and the
+// sharpness of the slide's small text.
+func recordFramesJS(videoSel string) string {
+	return `(() => {
+  const v = document.querySelector(` + jsString(videoSel) + `);
+  window.__frames = [];
+  const c = document.createElement('canvas'), g = c.getContext('2d', {willReadFrequently: true});
+  const onFrame = () => {
+    const w = v.videoWidth, h = v.videoHeight;
+    if (w >= 1000) {
+      if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
+      g.drawImage(v, 0, 0);
+      const lum = [];
+      for (let i = 0; i < 8; i++) {
+        const d = g.getImageData(Math.round((i + 0.25) * w / 8), Math.round(h * 0.02), Math.round(w / 16), Math.round(h * 0.07)).data;
+        let s = 0;
+        for (let k = 0; k < d.length; k += 4) s += d[k + 1];
+        lum.push(s / (d.length / 4));
+      }
+      const dark = lum.indexOf(Math.min(...lum));
+      const slide = lum[dark] < 80 && Math.min(...lum.filter((_, i) => i !== dark)) > 170 ? dark : -2;
+      const y0 = Math.round(h * 0.33), hh = Math.round(h * 0.5);
+      const d = g.getImageData(0, y0, w, hh).data;
+      let s = 0;
+      for (let y = 0; y < hh; y++) for (let x = 0, i = y * w * 4; x < w - 1; x++, i += 4) s += Math.abs(d[i + 1] - d[i + 5]);
+      window.__frames.push([Date.now(), slide, s / (hh * (w - 1))]);
+    }
+    v.requestVideoFrameCallback(onFrame);
+  };
+  v.requestVideoFrameCallback(onFrame);
+  return true;
+})()`
+}
+
+// slideTimes reads, from the frames a student saw, how long after change
+// c its slide arrived and arrived sharp, and how sharp it settled.
+func slideTimes(frames []screenFrame, c, next slideChange) (arrive, sharp, final float64, ok bool) {
+	var of []screenFrame
+	for _, f := range frames {
+		if f.At >= c.at && f.At < next.at && f.Slide == c.n%8 {
+			of = append(of, f)
+		}
+	}
+	if len(of) == 0 {
+		return 0, 0, 0, false
+	}
+	final = settledSharpness(of, next.at)
+	arrive = float64(of[0].At - c.at)
+	for _, f := range of {
+		if f.Sharp >= 0.9*final {
+			return arrive, float64(f.At - c.at), final, true
+		}
+	}
+	return arrive, float64(of[len(of)-1].At - c.at), final, true
+}
+
+// sourceSharpness is how sharp slide c is in the teacher's own capture.
+func sourceSharpness(frames []screenFrame, c, next slideChange) float64 {
+	var of []screenFrame
+	for _, f := range frames {
+		if f.At >= c.at && f.At < next.at && f.Slide == c.n%8 {
+			of = append(of, f)
+		}
+	}
+	if len(of) == 0 {
+		return 0
+	}
+	return settledSharpness(of, next.at)
+}
+
+// settledSharpness is the median sharpness of the frames in the last
+// second before end (all of them if none is that late).
+func settledSharpness(of []screenFrame, end int64) float64 {
+	var late []float64
+	for _, f := range of {
+		if f.At >= end-1000 {
+			late = append(late, f.Sharp)
+		}
+	}
+	if len(late) == 0 {
+		for _, f := range of {
+			late = append(late, f.Sharp)
+		}
+	}
+	return median(late)
+}
+
+// medianOr0 is the median, 0 for no values (the teacher's capture
+// recorded no frames).
+func medianOr0(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	return median(v)
 }

@@ -31,17 +31,31 @@ html, body { margin: 0; height: 100%; background: #fff; color: #000; font-family
 #band div { flex: 1; background: #fff; }
 #band div.on { background: #000; }
 h1 { font-size: 12vh; margin: 4vh 3vw; }
-p { font-size: 2.2vh; margin: 0 3vw; }
+#text { position: absolute; top: 32vh; font-size: 2.2vh; line-height: 1.5; }
+#text p { margin: 0; }
 </style></head><body>
 <div id="band"></div>
 <h1>Folie <span id="n">0</span></h1>
-<p>Die Hauptstadt von Frankreich ist Paris. Kleine Schrift muss bei den Schülerinnen und Schülern lesbar ankommen: 0123456789.</p>
+<div id="text"></div>
 <script>
 const band = document.getElementById('band');
 for (let i = 0; i < 8; i++) band.appendChild(document.createElement('div'));
+// Each slide has its own small text, at its own place, as a real slide
+// change has: the whole picture must be sent anew, not just a number.
+const words = 'Bruch Zähler Nenner Summe Produkt Gleichung Wurzel Dreieck Winkel Fläche Umfang Potenz Term Variable Funktion Graph Achse Punkt Gerade Kreis'.split(' ');
+const text = document.getElementById('text');
 let n = 0;
 const show = () => {
   document.getElementById('n').textContent = n;
+  let seed = n * 7919 + 17;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  text.style.left = (3 + (n % 4) * 2) + 'vw';
+  text.innerHTML = '';
+  for (let l = 0; l < 12; l++) {
+    const p = document.createElement('p');
+    p.textContent = Array.from({length: 12}, () => words[Math.floor(rnd() * words.length)]).join(' ') + ' ' + Math.floor(rnd() * 100000);
+    text.appendChild(p);
+  }
   [...band.children].forEach((d, i) => d.className = i === n % 8 ? 'on' : '');
   // After the paint: the time the new slide is on the screen.
   requestAnimationFrame(() => setTimeout(() => fetch('/changed?n=' + n + '&at=' + Date.now(), {method: 'POST'}), 0));
@@ -54,8 +68,9 @@ setInterval(() => { n++; show(); }, every);
 // slideChange is one change of the slide page: slide n on the screen at
 // the page's Unix time in ms.
 type slideChange struct {
-	n  int
-	at int64
+	n     int
+	at    int64
+	stats *screenReadings // the benchmark's readings when it came
 }
 
 // serveSlides serves the slide page on loopback; its changes arrive on
@@ -68,7 +83,7 @@ func serveSlides(t testing.TB) (string, <-chan slideChange) {
 			n, _ := strconv.Atoi(r.URL.Query().Get("n"))
 			at, _ := strconv.ParseInt(r.URL.Query().Get("at"), 10, 64)
 			select {
-			case changes <- slideChange{n, at}:
+			case changes <- slideChange{n: n, at: at}:
 			default:
 			}
 			return
@@ -111,12 +126,12 @@ func readSlideJS(videoSel string) string {
 // slidesTitle when the page asks for a screen. The picker is chosen by
 // title, which the fake media UI would override, so camera and microphone
 // are granted by permission instead.
-func newSharingTeacher(t *testing.T) context.Context {
+func newSharingTeacher(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
-	teacher := newBrowserOpts(t, "teacher", []chromedp.ExecAllocatorOption{
+	teacher := newBrowserOpts(t, "teacher", append([]chromedp.ExecAllocatorOption{
 		chromedp.Flag("use-fake-ui-for-media-stream", false),
 		chromedp.Flag("auto-select-tab-capture-source-by-title", slidesTitle),
-	})
+	}, extra...))
 	grant := chromedp.Action[chromedp.Void](func(ctx context.Context, _ *chromedp.Target) (chromedp.Void, error) {
 		b := chromedp.FromContext(ctx).Browser
 		for _, p := range []string{"camera", "microphone"} {

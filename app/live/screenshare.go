@@ -1,10 +1,13 @@
 package live
 
+import "time"
+
 // screenShare is the teacher's shared screen. Its fields belong to the
 // call's goroutine, like the rest of the call's state.
 type screenShare struct {
 	picking bool // the browser's picker is open
 	seq     int  // counts shares, so that a late "ended" of an old one is ignored
+	recap   bool // new caps for the class size are on their way
 }
 
 // ShareScreen asks the teacher for a screen, window or tab to share and
@@ -95,14 +98,29 @@ func (c *TeacherCall) sendPicture() {
 	}
 }
 
+// recapAfter is how long the call waits after a connection came or went
+// before it shares the upload out anew: a class arriving at once costs
+// one round of new caps, not one per student.
+const recapAfter = time.Second
+
 // classChanged follows a connection that came or went: while sharing,
 // the screen's bitrate depends on how many connections share the upload.
+// A new connection gets its caps when it is built.
 func (c *TeacherCall) classChanged() {
-	if !c.view.Sharing {
+	if !c.view.Sharing || c.share.recap {
 		return
 	}
-	caps := c.caps()
-	for _, p := range c.peers {
-		p.SetCaps(caps)
-	}
+	c.share.recap = true
+	time.AfterFunc(recapAfter, func() {
+		c.client.Do(func() {
+			c.share.recap = false
+			if !c.view.Sharing || c.over {
+				return
+			}
+			caps := c.caps()
+			for _, p := range c.peers {
+				p.SetCaps(caps)
+			}
+		})
+	})
 }
