@@ -322,12 +322,14 @@ func TestClassOf30FitsAHomeLineWithAScreen(t *testing.T) {
 		cancel()
 		wait()
 	}()
-	deadline := time.After(90 * time.Second)
-	for _, st := range students {
+	// On a busy machine a class can take more than a minute to connect
+	// (README, a class at once); the benchmark is about the share.
+	deadline := time.After(180 * time.Second)
+	for i, st := range students {
 		select {
 		case <-st.connected:
 		case <-deadline:
-			t.Fatalf("%s: not connected within 90 s (%v)", st.name, st.failure())
+			t.Fatalf("%s: not connected within 180 s, %d of %d were (%v)", st.name, i, len(students), st.failure())
 		}
 	}
 	t.Logf("%5.1fs all %d students connected", time.Since(start).Seconds(), classSize)

@@ -171,6 +171,13 @@ func (p *fakePeer) SendVideo(s Stream, on bool) error {
 	return nil
 }
 
+func (p *fakePeer) SendAudio(s Stream) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.audio = s
+	return nil
+}
+
 func (p *fakePeer) Close() {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -20,6 +20,7 @@ type PeerConn interface {
 	State() string
 	Healthy() bool
 	SendVideo(s Stream, on bool) error
+	SendAudio(s Stream) error
 	Link() (Link, error)
 	Close()
 }

@@ -1,3 +1,7 @@
+// The fakes label their streams, which only the stand-in Stream can.
+
+//go:build !wasm
+
 package live
 
 import (
@@ -67,9 +71,16 @@ func startSharingTeacher(t *testing.T, entries ...protocol.Entry) (*TeacherCall,
 
 func startRig(t *testing.T, entries ...protocol.Entry) *rig {
 	t.Helper()
+	return startRigWith(t, func(*TeacherCall) {}, entries...)
+}
+
+// startRigWith lets the test change the call before it starts.
+func startRigWith(t *testing.T, change func(*TeacherCall), entries ...protocol.Entry) *rig {
+	t.Helper()
 	net, peers, seen, display := newFakeNet(), &fakePeers{}, &views[TeacherView]{}, &fakeDisplay{}
 	c := &TeacherCall{Lesson: "L1", URL: "ws://test", Dial: net.dial, Peers: peers.make, OnView: seen.on,
 		Media: func(Constraints) (Stream, error) { return camera, nil }, Display: display.open}
+	change(c)
 	c.Start()
 	t.Cleanup(c.Stop)
 	r := &rig{c: c, net: net, conn: net.next(t), peers: peers, seen: seen, display: display}

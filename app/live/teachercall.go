@@ -57,6 +57,9 @@ type TeacherCall struct {
 	// Display opens a screen to share; it defaults to the browser's
 	// picker (DisplayMedia).
 	Display func(ended func()) (Stream, error)
+	// Mix mixes the teacher's voice with a called-on student's sound for
+	// the class; it defaults to the browser's (BrowserMix).
+	Mix func(voice, student Stream) (mix Stream, stop func(), err error)
 
 	client *Client
 
@@ -69,6 +72,7 @@ type TeacherCall struct {
 	ice       *protocol.ICEConfig
 	over      bool // the call has ended; timers stop
 	share     screenShare
+	relay     callOnRelay
 }
 
 // Timings of the teacher's call.
@@ -96,6 +100,9 @@ func (c *TeacherCall) setup() {
 	useBrowser(&c.Peers, &c.Media)
 	if c.Display == nil {
 		c.Display = DisplayMedia
+	}
+	if c.Mix == nil {
+		c.Mix = BrowserMix
 	}
 	c.peers = make(map[string]PeerConn)
 	c.online = make(map[string]bool)
@@ -209,6 +216,7 @@ func (c *TeacherCall) stateChanged(st State, code int, reason string) {
 	c.closePeers()
 	c.view.Local.Stop()
 	c.view.Screen.Stop()
+	c.endRelay()
 	if !c.view.Ended {
 		c.view.Closed = reason
 	}
@@ -238,6 +246,7 @@ func (c *TeacherCall) handle(env protocol.Envelope) {
 		for _, e := range w.RollCall {
 			c.track(e)
 		}
+		c.followCallOn(false)
 	case protocol.TypeParticipant:
 		var e protocol.Entry
 		if protocol.DecodeData(env, &e) != nil {
@@ -245,6 +254,7 @@ func (c *TeacherCall) handle(env protocol.Envelope) {
 		}
 		c.track(e)
 		c.upsert(e)
+		c.followCallOn(false)
 	case protocol.TypeSignal:
 		var sig protocol.Signal
 		if protocol.DecodeData(env, &sig) != nil {
@@ -272,6 +282,7 @@ func (c *TeacherCall) handle(env protocol.Envelope) {
 		c.view.Ended = true
 		c.view.Local.Stop()
 		c.view.Screen.Stop()
+		c.endRelay()
 	case protocol.TypeError:
 		var e protocol.Error
 		if protocol.DecodeData(env, &e) != nil {
@@ -367,6 +378,7 @@ func (c *TeacherCall) answer(from, offer string) {
 			c.client.Do(func() {
 				if c.peers[from] == peer {
 					c.view.Streams[from] = st
+					c.streamArrived(from)
 					c.changed()
 				}
 			})
@@ -392,6 +404,9 @@ func (c *TeacherCall) answer(from, offer string) {
 	} else if c.view.Sharing {
 		// A student who joins late gets the screen at once.
 		peer.SendVideo(c.view.Screen, true)
+	}
+	if c.relay.id != "" && from != c.relay.id {
+		peer.SendAudio(c.relay.mix)
 	}
 }
 
@@ -435,6 +450,7 @@ func (c *TeacherCall) hangUp(id string) {
 	delete(c.view.Interrupted, id)
 	delete(c.view.Relayed, id)
 	delete(c.view.Quality, id)
+	c.followCallOn(false)
 	c.changed()
 }
 
