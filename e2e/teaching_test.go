@@ -1,10 +1,17 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
+	endian "encoding/binary"
+	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -211,4 +218,104 @@ func TestTeacherSharesATab(t *testing.T) {
 	closeSlides() // the browser ends the capture of a closed tab
 	waitFor(t, teacher, "sharing ended by the browser", `document.querySelector('.share[data-sharing="false"]')`, 20*time.Second)
 	waitFor(t, student, "the camera is back after the tab closed", `(() => { const v = document.querySelector('#teacher-video'); return v.videoWidth > 0 && v.videoWidth <= 640; })()`, 30*time.Second)
+}
+
+// writeTone writes a WAV of a steady sine tone (48 kHz, mono, 16 bit)
+// for Chromium's fake microphone, which loops it.
+func writeTone(t *testing.T, hz float64) string {
+	t.Helper()
+	const rate, secs = 48000, 2
+	n := rate * secs
+	var b bytes.Buffer
+	w := func(v any) { endian.Write(&b, endian.LittleEndian, v) }
+	b.WriteString("RIFF")
+	w(uint32(36 + 2*n))
+	b.WriteString("WAVEfmt ")
+	w(uint32(16))
+	w(uint16(1))        // PCM
+	w(uint16(1))        // mono
+	w(uint32(rate))     // sample rate
+	w(uint32(2 * rate)) // byte rate
+	w(uint16(2))        // block align
+	w(uint16(16))       // bits per sample
+	b.WriteString("data")
+	w(uint32(2 * n))
+	for i := range n {
+		w(int16(12000 * math.Sin(2*math.Pi*hz*float64(i)/rate)))
+	}
+	path := filepath.Join(t.TempDir(), fmt.Sprintf("tone-%.0f.wav", hz))
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// tonesJS lists the tones (Hz, rounded) clearly present in the sound of
+// the teacher's picture on a student's page: spectral peaks at least
+// 25 dB above the spectrum's median, over 1.5 s of listening.
+const tonesJS = `(async () => {
+  const v = document.querySelector('#teacher-video');
+  const ctx = window.__ctx || (window.__ctx = new AudioContext());
+  await ctx.resume();
+  const an = ctx.createAnalyser(); an.fftSize = 8192; an.smoothingTimeConstant = 0;
+  const src = ctx.createMediaStreamSource(new MediaStream(v.srcObject.getAudioTracks()));
+  src.connect(an);
+  await new Promise(r => setTimeout(r, 1500));
+  const b = new Float32Array(an.frequencyBinCount); an.getFloatFrequencyData(b);
+  src.disconnect();
+  const sorted = [...b].filter(x => isFinite(x)).sort((x, y) => x - y);
+  const floor = sorted[Math.floor(sorted.length / 2)], hz = ctx.sampleRate / an.fftSize, out = [];
+  for (let i = 1; i < b.length - 1; i++) if (b[i] > floor + 25 && b[i] >= b[i-1] && b[i] >= b[i+1]) out.push(Math.round(i * hz));
+  return JSON.stringify(out);
+})()`
+
+// hearsTone waits until a student's page hears (or stops hearing) a tone
+// within 15 Hz of hz in the teacher's sound.
+func hearsTone(t *testing.T, student context.Context, what string, hz float64, want bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var tones []float64
+		json.Unmarshal([]byte(eval[string](t, student, tonesJS)), &tones)
+		has := slices.ContainsFunc(tones, func(f float64) bool { return math.Abs(f-hz) <= 15 })
+		if has == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: tones heard %v, want %.0f Hz %v", what, tones, hz, want)
+		}
+	}
+}
+
+// TestClassHearsTheCalledOnStudent: every fake microphone plays its own
+// tone (teacher 660 Hz, Anna 440 Hz, Ben 1000 Hz). Ben hears Anna's tone
+// in the teacher's sound while Anna is called on, and not after
+// "Fertig"; Anna never hears her own tone; both hear the teacher all
+// along.
+func TestClassHearsTheCalledOnStudent(t *testing.T) {
+	const teacherHz, annaHz, benHz = 660, 440, 1000
+	srv := startServer(t, freeAddr(t), t.TempDir())
+	teacher := newBrowserOpts(t, "teacher", []chromedp.ExecAllocatorOption{chromedp.Flag("use-file-for-fake-audio-capture", writeTone(t, teacherHz))})
+	anna := newBrowserOpts(t, "anna", []chromedp.ExecAllocatorOption{chromedp.Flag("use-file-for-fake-audio-capture", writeTone(t, annaHz))})
+	ben := newBrowserOpts(t, "ben", []chromedp.ExecAllocatorOption{chromedp.Flag("use-file-for-fake-audio-capture", writeTone(t, benHz))})
+	_, link, _ := startLesson(t, teacher, srv, "Drannehmen 7b")
+	joinAdmitted(t, teacher, anna, link, "Anna", false)
+	joinAdmitted(t, teacher, ben, link, "Ben", false)
+	for _, s := range []context.Context{anna, ben} {
+		waitFor(t, s, "the teacher's sound", `(() => { const v = document.querySelector('#teacher-video'); return v && v.srcObject && v.srcObject.getAudioTracks().length > 0; })()`, 60*time.Second)
+	}
+	hearsTone(t, ben, "Ben hears the teacher", teacherHz, true)
+	hearsTone(t, ben, "Ben does not hear Anna before she is called on", annaHz, false)
+
+	do(t, teacher, "call on Anna", chromedp.Click(chromedp.CSS(`button[aria-label="Anna drannehmen"]`)))
+	hearsTone(t, ben, "Ben hears Anna while she is called on", annaHz, true)
+	hearsTone(t, ben, "Ben still hears the teacher", teacherHz, true)
+	hearsTone(t, anna, "Anna hears the teacher", teacherHz, true)
+	for range 3 {
+		hearsTone(t, anna, "Anna never hears her own voice", annaHz, false)
+	}
+
+	do(t, teacher, "Fertig", chromedp.Click(chromedp.CSS(`#call-off`)))
+	hearsTone(t, ben, "Ben no longer hears Anna after Fertig", annaHz, false)
+	hearsTone(t, ben, "Ben hears the teacher after Fertig", teacherHz, true)
 }
