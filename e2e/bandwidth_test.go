@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -302,6 +303,12 @@ func TestClassOf30FitsAHomeLineWithAScreen(t *testing.T) {
 		t.Skip("bandwidth benchmark (about 2 minutes): run it with `make bandwidth` (ERSATZRAUM_E2E_BANDWIDTH=1)")
 	}
 	const slideEvery = 6 * time.Second
+	// ERSATZRAUM_E2E_SCREEN_CLASS sets a smaller class, for a machine too
+	// busy to connect 30 (the README says which size was measured).
+	size := classSize
+	if n, err := strconv.Atoi(os.Getenv("ERSATZRAUM_E2E_SCREEN_CLASS")); err == nil && n >= 2 {
+		size = n
+	}
 	start := time.Now()
 	clip := studentClip(t)
 	camera, mic := teacherMedia(t)
@@ -310,7 +317,7 @@ func TestClassOf30FitsAHomeLineWithAScreen(t *testing.T) {
 		chromedp.Flag("use-file-for-fake-video-capture", camera),
 		chromedp.Flag("use-file-for-fake-audio-capture", mic))
 	signIn(t, teacher, srv)
-	class := openClassLesson(t, teacher, srv, "Messung 30 Bildschirm", classSize)
+	class := openClassLesson(t, teacher, srv, fmt.Sprintf("Messung %d Bildschirm", size), size)
 	// One student in Chromium, 29 in Go.
 	viewer := newBrowser(t, "viewer")
 	do(t, viewer, "open personal link", chromedp.Navigate(srv.URL+"/s/"+class[0].Token))
@@ -332,7 +339,7 @@ func TestClassOf30FitsAHomeLineWithAScreen(t *testing.T) {
 			t.Fatalf("%s: not connected within 180 s, %d of %d were (%v)", st.name, i, len(students), st.failure())
 		}
 	}
-	t.Logf("%5.1fs all %d students connected", time.Since(start).Seconds(), classSize)
+	t.Logf("%5.1fs all %d students connected", time.Since(start).Seconds(), size)
 	waitFor(t, viewer, "the Chromium student gets the teacher's camera", `document.querySelector('#teacher-video').videoWidth > 0`, 60*time.Second)
 
 	changes, closeSlides := openSlides(t, teacher, slideEvery)
@@ -436,7 +443,7 @@ slide change to the new slide at the student: median %.0f ms, max %.0f ms
 slide change to the new slide sharp at the student: median %.0f ms, max %.0f ms
 sharpness the slides settle at, relative to the teacher's capture: median %.0f %%, min %.0f %%
 total %.0f s`,
-		classSize, secs, len(arrive),
+		size, secs, len(arrive),
 		teacherWire/1e6, teacherUploadLimit/1e6, teacherWire/float64(len(end.teacher.PCs))/1000,
 		minMax(targets, 1000), strings.Join(end.teacher.limits(), ", "),
 		slices.Max(downs)/1000, mean(downs)/1000, studentDownLimit/1000, viewerDown/1000,

@@ -251,8 +251,8 @@ func writeTone(t *testing.T, hz float64) string {
 }
 
 // tonesJS lists the tones (Hz, rounded) clearly present in the sound of
-// the teacher's picture on a student's page: spectral peaks at least
-// 25 dB above the spectrum's median, over 1.5 s of listening.
+// the teacher's picture on a student's page: spectral peaks between 100 Hz
+// and 4 kHz within 20 dB of the strongest, over 1.5 s of listening.
 const tonesJS = `(async () => {
   const v = document.querySelector('#teacher-video');
   const ctx = window.__ctx || (window.__ctx = new AudioContext());
@@ -263,9 +263,12 @@ const tonesJS = `(async () => {
   await new Promise(r => setTimeout(r, 1500));
   const b = new Float32Array(an.frequencyBinCount); an.getFloatFrequencyData(b);
   src.disconnect();
-  const sorted = [...b].filter(x => isFinite(x)).sort((x, y) => x - y);
-  const floor = sorted[Math.floor(sorted.length / 2)], hz = ctx.sampleRate / an.fftSize, out = [];
-  for (let i = 1; i < b.length - 1; i++) if (b[i] > floor + 25 && b[i] >= b[i-1] && b[i] >= b[i+1]) out.push(Math.round(i * hz));
+  // Speech band only (the teacher's Opus is wideband: nothing above
+  // 8 kHz); a tone is among the strongest components there.
+  const hz = ctx.sampleRate / an.fftSize, lo = Math.ceil(100 / hz), hi = Math.floor(4000 / hz), out = [];
+  let top = -Infinity;
+  for (let i = lo; i <= hi; i++) top = Math.max(top, b[i]);
+  for (let i = lo; i <= hi; i++) if (b[i] > top - 20 && b[i] > -90 && b[i] >= b[i-1] && b[i] >= b[i+1]) out.push(Math.round(i * hz));
   return JSON.stringify(out);
 })()`
 
