@@ -121,7 +121,7 @@ func packageOf(fn string) string {
 		return "(generated)"
 	}
 	from := 0
-	if host, _, ok := strings.Cut(fn, "_"); ok && strings.Contains(host, ".") {
+	if host, _, ok := strings.Cut(fn, "_"); ok && isHost(host) {
 		from = len(host) + 1
 	}
 	dot := strings.Index(fn[from:], ".")
@@ -129,6 +129,18 @@ func packageOf(fn string) string {
 		return "(generated)"
 	}
 	return fn[:from+dot]
+}
+
+// isHost tells a module path's host ("github.com") from a standard
+// library name that happens to hold a dot before its first '_'
+// ("runtime.memhash_varlen", "fmt.__pp_").
+func isHost(s string) bool {
+	dot := strings.LastIndex(s, ".")
+	switch s[dot+1:] {
+	case "com", "org", "net", "io", "in", "dev", "de", "cc", "me", "co", "sh", "xyz":
+		return dot > 0
+	}
+	return false
 }
 
 // modules groups packages by the module they come from: the standard

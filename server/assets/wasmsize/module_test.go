@@ -76,8 +76,12 @@ func TestGroups(t *testing.T) {
 		"github.com/pion/webrtc/v4/pkg/rtcerr.(*InvalidStateError).Unwrap": {"github.com_pion_webrtc_v4_pkg_rtcerr", "github.com_pion_webrtc_v4"},
 		"github.com/maxence-charriere/go-app/v10/pkg/app.(*engine).Start":  {"github.com_maxence_charriere_go_app_v10_pkg_app", "github.com_maxence_charriere_go_app_v10"},
 		"encoding/json.(*decodeState).object":                              {"encoding_json", "std"},
-		"ersatzraum/app/ui.(*TeacherRoom).Render":                          {"ersatzraum_app_ui", "ersatzraum_app_ui"},
-		"type:.eq.[2]interface {}":                                         {"(generated)", "(generated)"},
+		"google.golang.org/protobuf/proto.Marshal":                         {"google.golang.org_protobuf_proto", "google.golang.org_protobuf_proto"},
+		"fmt.(*pp).doPrintf":                      {"fmt", "std"},
+		"runtime.memhash_varlen":                  {"runtime", "std"},
+		"golang.org/x/net/html.Parse":             {"golang.org_x_net_html", "golang.org_x_net_html"},
+		"ersatzraum/app/ui.(*TeacherRoom).Render": {"ersatzraum_app_ui", "ersatzraum_app_ui"},
+		"type:.eq.[2]interface {}":                {"(generated)", "(generated)"},
 	} {
 		name := mangle(fn)
 		if got := packageOf(name); got != want[0] {
