@@ -30,7 +30,7 @@ func (s *Server) Handler() http.Handler {
 
 	mux.Handle("GET /ws", s.Signaling)
 	s.healthRoutes(mux)
-	mux.Handle("/", s.Pages)
+	mux.Handle("/", pagePaths(s.Pages))
 	return securityHeaders(cors(s.AllowedOrigins, mux))
 }
 
