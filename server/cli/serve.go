@@ -191,6 +191,7 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	if err := restoreHub(ctx, db, hub); err != nil {
 		return err
 	}
+	startIdleLessons(ctx, cfg.keep.idleHours, hub)
 	fileStore := files.New(filepath.Join(cfg.data, datadir.FilesDir))
 	defer startRetention(ctx, cfg.keep, db, fileStore, log)()
 	sealer, err := openSealer(cfg.data)

@@ -148,6 +148,13 @@ func NewHub(rec Recorder, log *slog.Logger) *Hub {
 // restart; every restored student starts offline.
 func (h *Hub) AddLesson(l Lesson, lines []roster.Line) {
 	r := &room{lesson: l, students: make(map[string]*student), locked: l.Locked}
+	// Idle time counts from the last activity on record (idle.go), not
+	// from this restart: a lesson left open must not live for ever by
+	// restarting the server now and then.
+	r.lastSeen = lastActivity(l, lines)
+	if r.lastSeen.IsZero() {
+		r.lastSeen = h.now()
+	}
 	for _, ln := range lines {
 		if ln.LeftAt.IsZero() && !ln.JoinedAt.IsZero() {
 			// The server went down while the student was connected: as far
@@ -245,6 +252,10 @@ type room struct {
 	ended    bool
 	locked   bool
 	waiting  []*waiter // the lobby, oldest first
+	// lastSeen is when the last connection of the room ended (or its
+	// restored activity); with no connection left, EndIdleLessons
+	// counts from it.
+	lastSeen time.Time
 }
 
 type student struct {

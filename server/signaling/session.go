@@ -495,6 +495,7 @@ func (s *Session) Closed() {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.lastSeen = s.hub.now() // for EndIdleLessons (idle.go)
 	switch s.role {
 	case protocol.RoleTeacher:
 		if r.teacher != s {
