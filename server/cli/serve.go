@@ -169,13 +169,16 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	writer := roster.NewWriter(db, log, storeTimer.Observe)
 	defer writer.Close()
 	hub := signaling.NewHub(writer, log)
-	turnSvc, err := startTURN(&cfg.turn, cfg.data, log)
+	turnSvc, err := startTURN(&cfg.turn, cfg.data, hub.Present, log)
 	if err != nil {
 		return err
 	}
 	defer turnSvc.Close()
 	if turnSvc != nil {
 		hub.ICE = turnSvc.ICE
+		if turnSvc.server != nil {
+			hub.Revoked = turnSvc.server.Revoke
+		}
 	}
 	reg := metrics.New(hub.LessonCount)
 	hub.Meter = reg.Signaling

@@ -107,6 +107,10 @@ type Hub struct {
 	// ICE returns the ICE configuration for one participant (its TURN
 	// credentials are per participant); nil means none.
 	ICE func(participant string) *protocol.ICEConfig
+	// Revoked, if set, is told each participant whose TURN credentials
+	// must stop working: sent out, or their lesson ended (presence.go).
+	// It must not block or call back into the hub.
+	Revoked func(participant string)
 
 	rec Recorder
 	log *slog.Logger

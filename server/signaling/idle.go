@@ -32,13 +32,16 @@ func (h *Hub) EndIdleLessons(idle time.Duration) int {
 	for _, r := range rooms {
 		r.mu.Lock()
 		expired := !r.ended && len(r.conns()) == 0 && now.Sub(r.lastSeen) >= idle
+		var out []string
 		if expired {
 			r.ended = true
+			out = r.studentIDs()
 		}
 		r.mu.Unlock()
 		if !expired {
 			continue
 		}
+		h.revoke(out...)
 		h.removeRoom(r)
 		h.rec.RecordEnd(r.lesson.ID, now)
 		h.log.Info("lesson ended after being idle", "lesson", r.lesson.ID, "idle", now.Sub(r.lastSeen).Round(time.Minute))
