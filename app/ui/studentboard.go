@@ -48,7 +48,6 @@ func (s *StudentBoard) OnMount(ctx app.Context) {
 	path := ctx.Page().URL().Path
 	s.token = strings.TrimSuffix(strings.TrimPrefix(path, "/s/"), "/aufgaben")
 	s.drafts, s.cached = map[string]string{}, map[string]bool{}
-	ctx.LocalStorage().Set(personalKey, s.token)
 	var c cachedBoard
 	if ctx.LocalStorage().Get(boardKey(s.token), &c) == nil && !c.FetchedAt.IsZero() {
 		s.board, s.fetchedAt, s.loaded = c.Board, c.FetchedAt, true
