@@ -103,7 +103,7 @@ func TestPersonalLinkRememberedOnlyWhenAsked(t *testing.T) {
 			do(t, b, "tick remember", chromedp.Click(chromedp.CSS("#remember-device")))
 		}
 		do(t, b, "join", chromedp.Click(chromedp.CSS("#join-nocamera")))
-		waitFor(t, b, "in the lesson", `!!document.querySelector('#join-status[data-state="present"]')`, 30*time.Second)
+		waitFor(t, b, "in the lesson", `!!document.querySelector('#leave')`, 30*time.Second)
 		do(t, b, "start page", chromedp.Navigate(srv.URL+"/"))
 		waitFor(t, b, "start page ready", `(document.querySelector('#join-code') || {}).matches?.(':enabled')`, 30*time.Second)
 	}
