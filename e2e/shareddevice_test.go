@@ -112,6 +112,18 @@ func TestPersonalLinkRememberedOnlyWhenAsked(t *testing.T) {
 	if eval[bool](t, b, `!!document.querySelector('#personal-join') || localStorage.getItem('ersatzraum.personal') !== null`) {
 		t.Fatal("the personal link is kept on the device without being asked")
 	}
+	// The board with an assignment: its copy and a draft stay with the tab,
+	// and nothing in localStorage names the link.
+	token := link[strings.LastIndex(link, "/")+1:]
+	apiFetch(t, b, "POST", "/api/classes/"+classID+"/board", map[string]any{"title": "Bruchrechnung"})
+	do(t, b, "open the board", chromedp.Navigate(link+"/aufgaben"))
+	waitFor(t, b, "assignment shown", `!!document.querySelector('.assignment[data-title="Bruchrechnung"] .handin-text')`, 30*time.Second)
+	do(t, b, "type a draft", chromedp.SendKeys(chromedp.CSS(".assignment .handin-text"), "Mein Entwurf"))
+	waitFor(t, b, "draft kept for the tab", `Object.keys(sessionStorage).some(k => k.startsWith('ersatzraum.draft.'))`, 10*time.Second)
+	if leak := eval[[]string](t, b, `Object.keys(localStorage).filter(k => k.includes(`+jsString(token)+`) || (localStorage.getItem(k) || '').includes(`+jsString(token)+`) || k.startsWith('ersatzraum.board.') || k.startsWith('ersatzraum.draft.'))`); len(leak) > 0 {
+		t.Errorf("localStorage keeps the board of a link not remembered: %v", leak)
+	}
+	do(t, b, "start page", chromedp.Navigate(srv.URL+"/"))
 	joinByLink(true)
 	waitFor(t, b, "start page offers the remembered link", `(document.querySelector('#personal-join') || {}).href === `+jsString(link), 20*time.Second)
 	do(t, b, "forget", chromedp.Click(chromedp.CSS("#personal-forget")))

@@ -38,19 +38,8 @@ func teacherStorageKey(key string) bool { return strings.HasPrefix(key, teacherS
 // clearTeacherTraces removes the teacher's traces. It blocks: call it
 // from ctx.Async.
 func clearTeacherTraces() {
-	win := app.Window()
-	if ls := win.Get("localStorage"); ls.Truthy() {
-		var keys []string
-		for i := 0; i < ls.Get("length").Int(); i++ {
-			if k := ls.Call("key", i); k.Truthy() && teacherStorageKey(k.String()) {
-				keys = append(keys, k.String())
-			}
-		}
-		for _, k := range keys {
-			ls.Call("removeItem", k)
-		}
-	}
-	cs := win.Get("caches")
+	removeLocal(teacherStorageKey) // remember.go
+	cs := app.Window().Get("caches")
 	if !cs.Truthy() {
 		return
 	}
