@@ -3,6 +3,8 @@ package httpapi
 import (
 	"net/http"
 	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
 // The app's own addresses (app/ui/routes.go, go-app's generated files,
@@ -40,15 +42,16 @@ const pageNotFound = `<!doctype html>
 
 // isAsset: files under /web/ (also go-app's versioned /VERSION/web/) and
 // the wasm, served by Assets, never prerendered.
-func isAsset(p string) bool {
-	return strings.HasPrefix(p, "/web/") || strings.Contains(p, "/web/") || strings.HasSuffix(p, ".wasm")
+func isAsset(p, version string) bool {
+	return strings.HasPrefix(p, "/web/") || (version != "" && strings.HasPrefix(p, "/"+version+"/web/")) ||
+		p == "/app.wasm" || p == "/goapp.wasm"
 }
 
 // pagePaths hands go-app only safe paths, and no query except to the
 // assets: the pages read their parameters from the path, never from the
 // query on the server. 404
 // keeps the service worker's offline fallback to the app shell working.
-func pagePaths(next http.Handler) http.Handler {
+func pagePaths(next *app.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !safePagePath(r.URL.Path) {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -57,7 +60,7 @@ func pagePaths(next http.Handler) http.Handler {
 			w.Write([]byte(pageNotFound))
 			return
 		}
-		if isAsset(r.URL.Path) {
+		if isAsset(r.URL.Path, next.Version) {
 			next.ServeHTTP(w, r) // the assets read ?v= (assets.go)
 			return
 		}
