@@ -11,7 +11,7 @@ GOFLAGS_BUILD := -trimpath -ldflags='-s -w'
 # The wasm depends on the shared code only; server changes do not rebuild it.
 WASM_SOURCES := $(shell find app -name '*.go' -not -name '*_test.go') main.go main_wasm.go go.mod go.sum
 
-.PHONY: all build run test wasm vet fmt-check unit e2e bench bandwidth clean static audit dist
+.PHONY: all build run test wasm wasm-size vet fmt-check unit e2e bench bandwidth clean static audit dist
 
 all: build
 
@@ -40,6 +40,14 @@ vet:
 unit: $(WASM)
 	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /e2e)
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$$($(GO) env GOROOT)/lib/wasm/go_js_wasm_exec" ./app/protocol ./app/i18n ./app/live
+
+# Where the wasm's bytes go, by module and by package (README, Size). The
+# names it needs are stripped from the wasm that is served, so it builds one
+# with names beside it.
+wasm-size:
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -o bin/app-names.wasm .
+	$(GO) run ./server/assets/wasmsize -by module -top 20 bin/app-names.wasm
+	$(GO) run ./server/assets/wasmsize -top 30 bin/app-names.wasm
 
 # End-to-end tests: the real binary, headless Chromium with fake media.
 e2e: build

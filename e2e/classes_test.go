@@ -57,10 +57,12 @@ func TestClassPersonalLinksLobbyAndLock(t *testing.T) {
 	if eval[bool](t, lea, `!!document.querySelector('#student-name')`) {
 		t.Error("a personal link still asks for the name")
 	}
+	// Lea's own device: she asks it to remember her link.
+	do(t, lea, "remember on this device", chromedp.Click(chromedp.CSS("#remember-device")))
 	do(t, lea, "join", chromedp.Click(chromedp.CSS("#join-nocamera")))
 	waitFor(t, lea, "Lea is in, by name", `(document.querySelector('#join-status[data-state="present"]') || {}).textContent?.includes('Lea Schulz')`, 30*time.Second)
 	waitFor(t, teacher, "roll call shows Lea", rollCallEntry("Lea Schulz", "present", "true"), 20*time.Second)
-	// The PWA remembers the personal link for the start page.
+	// The PWA remembers the personal link for the start page, as asked.
 	do(t, lea, "open start page", chromedp.Navigate(srv.URL+"/"))
 	waitFor(t, lea, "start page offers the personal link", `(document.querySelector('#personal-join') || {}).href === `+jsString(leaLink), 20*time.Second)
 

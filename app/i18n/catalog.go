@@ -280,6 +280,11 @@ var catalogs = map[Lang]map[string]string{
 		"lesson.interrupted": "Bild unterbrochen – wird wiederhergestellt",
 		"join.interrupted":   "Die Verbindung zur Lehrkraft ist unterbrochen. Sie wird wiederhergestellt …",
 
+		// A personal link stays on the device only when asked (issue 16).
+		"join.remember":        "Auf diesem Gerät merken",
+		"join.remember.hint":   "Nur auf deinem eigenen Gerät ankreuzen: Dann bietet die Startseite deinen Link beim nächsten Mal an. Auf einem Computer, den auch andere benutzen, frei lassen.",
+		"join.remember.forget": "Auf diesem Gerät vergessen",
+
 		// Screen sharing by the teacher.
 		"share.start":       "Bildschirm teilen",
 		"share.stop":        "Teilen beenden",
@@ -567,6 +572,11 @@ var catalogs = map[Lang]map[string]string{
 		// When media breaks while signaling stays up (the network dropped).
 		"lesson.interrupted": "Picture interrupted – being restored",
 		"join.interrupted":   "The connection to your teacher is interrupted. It is being restored …",
+
+		// A personal link stays on the device only when asked (issue 16).
+		"join.remember":        "Remember on this device",
+		"join.remember.hint":   "Tick this only on your own device: the start page then offers your link next time. Leave it empty on a computer others use too.",
+		"join.remember.forget": "Forget on this device",
 
 		// Screen sharing by the teacher.
 		"share.start":       "Share screen",

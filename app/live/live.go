@@ -1,6 +1,6 @@
 // Package live owns the browser side of a live lesson: the signaling
-// WebSocket with reconnect and resume, the WebRTC peer connection (pion's
-// js build wrapping the browser's RTCPeerConnection) and the camera and
+// WebSocket with reconnect and resume, the WebRTC peer connection (the
+// browser's RTCPeerConnection, called through syscall/js) and the camera and
 // microphone. The real implementations are built for js/wasm only; the
 // server, which compiles the UI to prerender pages, gets stand-ins that
 // report ErrNotInBrowser and are never called there.

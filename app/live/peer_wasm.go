@@ -8,19 +8,18 @@ import (
 	"syscall/js"
 	"time"
 
-	"github.com/pion/webrtc/v4"
-
 	"ersatzraum/app/protocol"
 )
 
 // Peer is one WebRTC connection between a student and the teacher.
 // Methods that wait for the browser block: call them off the UI goroutine.
 type Peer struct {
-	pc        *webrtc.PeerConnection
+	pc        rtcPeer
 	pending   []protocol.Candidate
 	remoteSet bool
-	ontrack   js.Func
+	handlers  []js.Func // released on Close
 	caps      *Caps
+	added     bool // the local tracks are on the connection
 
 	// mu guards the fields below: the browser reports candidates on
 	// goroutines of their own while an offer is being made.
@@ -50,30 +49,29 @@ const gatherFor = 2 * time.Second
 // onCandidate receives local ICE candidates to signal; onStream receives
 // the remote media stream.
 func NewPeer(ice *protocol.ICEConfig, onCandidate func(protocol.Candidate), onStream func(Stream), onState func(string)) (*Peer, error) {
-	pc, err := webrtc.NewPeerConnection(configuration(ice))
+	pc, err := newRTCPeer(ice)
 	if err != nil {
 		return nil, err
 	}
 	p := &Peer{pc: pc}
-	pc.OnICECandidate(func(c *webrtc.ICECandidate) {
-		if c == nil {
+	// Each handler only reads the event and hands it to a goroutine:
+	// nothing may block inside a browser callback.
+	p.on("icecandidate", func(ev js.Value) {
+		c, ok := candidateOf(ev.Get("candidate"))
+		if !ok {
 			return // gathering complete
 		}
-		init := c.ToJSON()
-		if p.inOffer(init.Candidate) {
-			return
-		}
-		onCandidate(protocol.Candidate{
-			Candidate:        init.Candidate,
-			SDPMid:           init.SDPMid,
-			SDPMLineIndex:    init.SDPMLineIndex,
-			UsernameFragment: init.UsernameFragment,
-		})
+		go func() {
+			if !p.inOffer(c.Candidate) {
+				onCandidate(c)
+			}
+		}()
 	})
-	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) { go onState(s.String()) })
-	// pion's js build has no OnTrack; listen on the browser object.
-	p.ontrack = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		ev := args[0]
+	p.on("connectionstatechange", func(js.Value) {
+		state := pc.connectionState()
+		go onState(state)
+	})
+	p.on("track", func(ev js.Value) {
 		streams := ev.Get("streams")
 		var stream js.Value
 		if streams.Length() > 0 {
@@ -83,10 +81,18 @@ func NewPeer(ice *protocol.ICEConfig, onCandidate func(protocol.Candidate), onSt
 			stream.Call("addTrack", ev.Get("track"))
 		}
 		go onStream(Stream{v: stream})
+	})
+	return p, nil
+}
+
+// on sets the connection's on<event> handler.
+func (p *Peer) on(event string, handle func(ev js.Value)) {
+	f := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		handle(args[0])
 		return nil
 	})
-	pc.JSValue().Set("ontrack", p.ontrack)
-	return p, nil
+	p.handlers = append(p.handlers, f)
+	p.pc.JSValue().Set("on"+event, f)
 }
 
 // AddStream sends every track of s.
@@ -102,7 +108,14 @@ func (p *Peer) addTracks(s Stream) bool {
 		return false
 	}
 	tracks := s.v.Call("getTracks")
+	p.added = p.added || tracks.Length() > 0
 	for i := 0; i < tracks.Length(); i++ {
+		if i > 0 {
+			// addTrack waits for the browser's signaling thread, which
+			// a class arriving at once keeps busy (a main-thread profile
+			// measured about 0.2 s a call): one call per task.
+			yieldToBrowser()
+		}
 		p.pc.JSValue().Call("addTrack", tracks.Index(i), s.v)
 	}
 	return tracks.Length() > 0
@@ -165,18 +178,16 @@ func (p *Peer) Receive(kind string, sending Stream) {
 	if sending.Valid() && sending.v.Call("get"+map[string]string{"audio": "Audio", "video": "Video"}[kind]+"Tracks").Length() > 0 {
 		return
 	}
-	codec := webrtc.RTPCodecTypeAudio
-	if kind == "video" {
-		codec = webrtc.RTPCodecTypeVideo
+	if err := p.pc.receiveOnly(kind); err != nil {
+		logf("receive %s: %v", kind, err)
 	}
-	p.pc.AddTransceiverFromKind(codec, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly})
 }
 
 // Healthy reports whether the connection is up or still coming up; a
 // healthy connection is kept when signaling reconnects.
 func (p *Peer) Healthy() bool {
-	switch p.pc.ConnectionState() {
-	case webrtc.PeerConnectionStateNew, webrtc.PeerConnectionStateConnecting, webrtc.PeerConnectionStateConnected:
+	switch p.pc.connectionState() {
+	case "new", "connecting", peerConnected:
 		return true
 	}
 	return false
@@ -186,41 +197,41 @@ func (p *Peer) Healthy() bool {
 // credentials after a reconnect); it takes effect with the next ICE
 // restart.
 func (p *Peer) UseICE(ice *protocol.ICEConfig) error {
-	return p.pc.SetConfiguration(configuration(ice))
+	return p.pc.setConfiguration(ice)
 }
 
 // State is the connection state as the browser names it.
-func (p *Peer) State() string { return p.pc.ConnectionState().String() }
+func (p *Peer) State() string { return p.pc.connectionState() }
 
 // Offer creates and sets the local offer.
-func (p *Peer) Offer() (string, error) { return p.offer(nil) }
+func (p *Peer) Offer() (string, error) { return p.offer(false) }
 
 // RestartOffer creates an offer that restarts ICE on this connection: new
 // candidates, same media and encryption.
 func (p *Peer) RestartOffer() (string, error) {
-	return p.offer(&webrtc.OfferOptions{ICERestart: true})
+	return p.offer(true)
 }
 
 // Renegotiate answers a new offer (an ICE restart) on this connection.
 func (p *Peer) Renegotiate(offer string) (string, error) { return p.answer(offer, Stream{}) }
 
-func (p *Peer) offer(opts *webrtc.OfferOptions) (string, error) {
-	offer, err := p.pc.CreateOffer(opts)
+func (p *Peer) offer(iceRestart bool) (string, error) {
+	offer, err := p.pc.createOffer(iceRestart)
 	if err != nil {
 		return "", err
 	}
 	p.mu.Lock()
 	p.gathering = true
 	p.mu.Unlock()
-	if err := p.pc.SetLocalDescription(offer); err != nil {
+	if err := p.pc.setLocal(offer); err != nil {
 		p.endGathering("")
 		return "", err
 	}
 	p.applyCaps()
 	p.awaitCandidates(gatherFor)
 	sdp := offer.SDP
-	if d := p.pc.LocalDescription(); d != nil {
-		sdp = d.SDP // the browser has added the candidates gathered so far
+	if d := p.pc.localSDP(); d != "" {
+		sdp = d // the browser has added the candidates gathered so far
 	}
 	p.endGathering(sdp)
 	return sdp, nil
@@ -231,7 +242,7 @@ func (p *Peer) offer(opts *webrtc.OfferOptions) (string, error) {
 func (p *Peer) awaitCandidates(limit time.Duration) {
 	const every = 20 * time.Millisecond
 	for waited := time.Duration(0); waited < limit; waited += every {
-		if p.pc.ICEGatheringState() == webrtc.ICEGatheringStateComplete {
+		if p.pc.gatheringState() == "complete" {
 			return
 		}
 		time.Sleep(every)
@@ -266,18 +277,20 @@ func (p *Peer) inOffer(candidate string) bool {
 func (p *Peer) Answer(offer string, local Stream) (string, error) { return p.answer(offer, local) }
 
 func (p *Peer) answer(offer string, local Stream) (string, error) {
-	if err := p.setRemote(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer}); err != nil {
+	if err := p.setRemote(description{Type: "offer", SDP: offer}); err != nil {
 		return "", err
 	}
 	// Caps follow the answer below: each applyCaps asks every sender for
 	// its parameters, a call that waits for the browser's signaling
 	// thread, so one round per answer is enough.
-	p.addTracks(local)
-	answer, err := p.pc.CreateAnswer(nil)
+	if !p.added {
+		p.addTracks(local)
+	}
+	answer, err := p.pc.createAnswer()
 	if err != nil {
 		return "", err
 	}
-	if err := p.pc.SetLocalDescription(answer); err != nil {
+	if err := p.pc.setLocal(answer); err != nil {
 		return "", err
 	}
 	p.applyCaps()
@@ -291,15 +304,15 @@ func (p *Peer) Accept(answer string) error {
 		// was sent twice (signaling came back mid-restart). Nothing to do.
 		return nil
 	}
-	if err := p.setRemote(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: answer}); err != nil {
+	if err := p.setRemote(description{Type: "answer", SDP: answer}); err != nil {
 		return err
 	}
 	p.applyCaps()
 	return nil
 }
 
-func (p *Peer) setRemote(d webrtc.SessionDescription) error {
-	if err := p.pc.SetRemoteDescription(d); err != nil {
+func (p *Peer) setRemote(d description) error {
+	if err := p.pc.setRemote(d); err != nil {
 		return err
 	}
 	p.remoteSet = true
@@ -321,48 +334,26 @@ func (p *Peer) AddCandidate(c protocol.Candidate) error {
 }
 
 func (p *Peer) addCandidate(c protocol.Candidate) error {
-	return p.pc.AddICECandidate(webrtc.ICECandidateInit{
-		Candidate:        c.Candidate,
-		SDPMid:           c.SDPMid,
-		SDPMLineIndex:    c.SDPMLineIndex,
-		UsernameFragment: c.UsernameFragment,
-	})
+	return p.pc.addCandidate(c)
 }
 
 // Close ends the connection.
 func (p *Peer) Close() {
-	p.pc.JSValue().Set("ontrack", js.Null())
-	p.pc.Close()
-	p.ontrack.Release()
-}
-
-func configuration(ice *protocol.ICEConfig) webrtc.Configuration {
-	var cfg webrtc.Configuration
-	if ice == nil {
-		return cfg
+	for _, event := range []string{"icecandidate", "connectionstatechange", "track"} {
+		p.pc.JSValue().Set("on"+event, js.Null())
 	}
-	for _, srv := range ice.Servers {
-		cfg.ICEServers = append(cfg.ICEServers, webrtc.ICEServer{
-			URLs:           srv.URLs,
-			Username:       srv.Username,
-			Credential:     srv.Credential,
-			CredentialType: webrtc.ICECredentialTypePassword,
-		})
+	p.pc.JSValue().Call("close")
+	for _, f := range p.handlers {
+		f.Release()
 	}
-	if ice.Policy == "relay" {
-		cfg.ICETransportPolicy = webrtc.ICETransportPolicyRelay
-	}
-	return cfg
+	p.handlers = nil
 }
 
 // PendingOffer returns our offer while it waits for its answer, "" when
 // none does.
 func (p *Peer) PendingOffer() string {
-	if p.pc.SignalingState() != webrtc.SignalingStateHaveLocalOffer {
+	if p.pc.signalingState() != "have-local-offer" {
 		return ""
 	}
-	if d := p.pc.LocalDescription(); d != nil {
-		return d.SDP
-	}
-	return ""
+	return p.pc.localSDP()
 }

@@ -6,8 +6,9 @@ import (
 	"ersatzraum/app/i18n"
 )
 
-// PersonalLinkOffer shows a student who once opened a personal link the
-// way back in, on the start page, without code or name.
+// PersonalLinkOffer shows a student who asked this device to remember
+// their personal link (remember.go) the way back in, on the start page,
+// without code or name, and a button to forget it.
 type PersonalLinkOffer struct {
 	app.Compo
 	Lang i18n.Lang
@@ -17,7 +18,7 @@ type PersonalLinkOffer struct {
 
 // OnMount looks for a remembered personal link.
 func (p *PersonalLinkOffer) OnMount(ctx app.Context) {
-	ctx.LocalStorage().Get(personalKey, &p.token)
+	p.token = rememberedPersonal(ctx)
 }
 
 // Render draws the offer, or nothing.
@@ -30,5 +31,11 @@ func (p *PersonalLinkOffer) Render() app.UI {
 			Text(i18n.T(p.Lang, "join.personal.home")),
 		app.A().ID("personal-board").Class("button secondary").Href("/s/"+p.token+"/aufgaben").
 			Text(i18n.T(p.Lang, "board.link")),
+		app.Button().ID("personal-forget").Type("button").Class("button secondary small").
+			Text(i18n.T(p.Lang, "join.remember.forget")).
+			OnClick(func(ctx app.Context, e app.Event) {
+				rememberPersonal(ctx, p.token, false)
+				p.token = ""
+			}),
 	)
 }

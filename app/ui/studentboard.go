@@ -17,9 +17,11 @@ type cachedBoard struct {
 }
 
 // StudentBoard is a student's view of the class board, reached by the
-// personal link (/s/TOKEN/aufgaben). It works offline: the last board is
-// kept in localStorage, opened attachments in IndexedDB, and hand-ins go
-// to an outbox that is sent when the network returns.
+// personal link (/s/TOKEN/aufgaben). It works offline: the last board and
+// drafts are kept in localStorage when the student had the device remember
+// the link, else only for the tab (sessionStorage, remember.go); opened
+// attachments in IndexedDB, and hand-ins go to an outbox that is sent when
+// the network returns.
 type StudentBoard struct {
 	app.Compo
 
@@ -39,8 +41,10 @@ type StudentBoard struct {
 	online    app.Func
 }
 
-func boardKey(token string) string      { return "ersatzraum.board." + token }
-func draftKey(token, aid string) string { return "ersatzraum.draft." + token + "." + aid }
+// The board's keys name the link by a hash (remember.go): the key list of
+// the browser's storage must not hand out the link itself.
+func boardKey(token string) string      { return "ersatzraum.board." + linkID(token) }
+func draftKey(token, aid string) string { return "ersatzraum.draft." + linkID(token) + "." + aid }
 
 // OnMount shows the remembered board at once, then asks the server.
 func (s *StudentBoard) OnMount(ctx app.Context) {
@@ -48,9 +52,9 @@ func (s *StudentBoard) OnMount(ctx app.Context) {
 	path := ctx.Page().URL().Path
 	s.token = strings.TrimSuffix(strings.TrimPrefix(path, "/s/"), "/aufgaben")
 	s.drafts, s.cached = map[string]string{}, map[string]bool{}
-	ctx.LocalStorage().Set(personalKey, s.token)
+	forgetOldBoardKeys(s.token)
 	var c cachedBoard
-	if ctx.LocalStorage().Get(boardKey(s.token), &c) == nil && !c.FetchedAt.IsZero() {
+	if boardStorage(ctx, s.token).Get(boardKey(s.token), &c) == nil && !c.FetchedAt.IsZero() {
 		s.board, s.fetchedAt, s.loaded = c.Board, c.FetchedAt, true
 		s.loadDrafts(ctx)
 	}
@@ -95,7 +99,7 @@ func (s *StudentBoard) loadDrafts(ctx app.Context) {
 			continue
 		}
 		var d string
-		ctx.LocalStorage().Get(draftKey(s.token, a.ID), &d)
+		boardStorage(ctx, s.token).Get(draftKey(s.token, a.ID), &d)
 		s.drafts[a.ID] = d
 	}
 }
@@ -139,7 +143,7 @@ func (s *StudentBoard) sync(ctx app.Context) {
 			}
 			s.err, s.offline, s.loaded = "", false, true
 			s.board, s.fetchedAt = b, time.Now()
-			ctx.LocalStorage().Set(boardKey(token), cachedBoard{Board: b, FetchedAt: s.fetchedAt})
+			boardStorage(ctx, token).Set(boardKey(token), cachedBoard{Board: b, FetchedAt: s.fetchedAt})
 			s.loadDrafts(ctx)
 		})
 	})
@@ -271,7 +275,7 @@ func (s *StudentBoard) renderAssignment(a protocol.BoardAssignment) app.UI {
 				OnInput(func(ctx app.Context, e app.Event) {
 					v := ctx.JSSrc().Get("value").String()
 					s.drafts[a.ID] = v
-					ctx.LocalStorage().Set(draftKey(s.token, a.ID), v)
+					boardStorage(ctx, s.token).Set(draftKey(s.token, a.ID), v)
 				}),
 			app.Label().For("handin-files-"+a.ID).Text(i18n.T(l, "board.handin.files")),
 			app.Input().ID("handin-files-"+a.ID).Class("handin-files").Type("file").Multiple(true).
@@ -314,7 +318,7 @@ func (s *StudentBoard) handIn(ctx app.Context, aid, kind string) {
 			s.notice = i18n.T(s.lang, "board.queued")
 			if kind == protocol.HandInKindHandIn {
 				s.drafts[aid] = ""
-				ctx.LocalStorage().Del(draftKey(token, aid))
+				boardStorage(ctx, token).Del(draftKey(token, aid))
 				if t := app.Window().GetElementByID("handin-text-" + aid); t.Truthy() {
 					t.Set("value", "")
 				}

@@ -21,6 +21,7 @@ type StudentRoom struct {
 	mounted  bool // false in the prerendered page: controls stay disabled until the app runs
 	code     string
 	personal string // personal-link token: the server knows the name
+	remember bool   // keep the personal link on this device (remember.go)
 	name     string // as typed in the form
 	nameErr  string
 	joined   bool // the form was sent: the call runs (or ran)
@@ -43,10 +44,11 @@ func (s *StudentRoom) OnMount(ctx app.Context) {
 	s.lang, s.mounted, s.pageCtx = currentLang(ctx), true, ctx
 	path := ctx.Page().URL().Path
 	if token, ok := strings.CutPrefix(path, "/s/"); ok {
-		// A personal link: remember it, so that the start page offers it
-		// next time, even offline.
+		// A personal link. The start page offers it next time only if the
+		// student asks (remember.go): on a shared computer the next
+		// person would otherwise be one click away from this seat.
 		s.personal = token
-		ctx.LocalStorage().Set(personalKey, token)
+		s.remember = rememberedPersonal(ctx) == token
 		return
 	}
 	s.code = strings.TrimPrefix(path, "/join/")
@@ -102,6 +104,7 @@ func (s *StudentRoom) renderForm() app.UI {
 			s.join(ctx, true)
 		}).Body(app.FieldSet().Disabled(!s.mounted).Body(
 			app.If(s.personal == "", func() app.UI { return s.renderName() }),
+			app.If(s.personal != "", func() app.UI { return renderRemember(l, &s.remember) }),
 			app.Div().Class("actions").Body(
 				app.Button().ID("join-camera").Type("submit").Class("button big").
 					Text(i18n.T(l, "join.camera")),
@@ -208,6 +211,9 @@ func (s *StudentRoom) renderRoom() app.UI {
 func (s *StudentRoom) join(_ app.Context, camera bool) {
 	ctx := s.pageCtx
 	name := ""
+	if s.personal != "" {
+		rememberPersonal(ctx, s.personal, s.remember)
+	}
 	if s.personal == "" {
 		var ok bool
 		if name, ok = protocol.CleanName(s.name, protocol.MaxNameRunes); !ok {

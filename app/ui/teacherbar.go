@@ -33,6 +33,7 @@ func (b *TeacherBar) logout(ctx app.Context, e app.Event) {
 	b.busy = true
 	ctx.Async(func() {
 		apiCall("POST", "/logout", nil, nil)
+		clearTeacherTraces() // logoutclean.go
 		// Reload whatever the answer: the page then asks who is signed in.
 		ctx.Dispatch(func(ctx app.Context) { ctx.Reload() })
 	})

@@ -68,6 +68,9 @@ func pageHandler(assets *httpapi.Assets, opt pageOptions) *app.Handler {
 //     fallback covers plain web servers that answer 404 for /join/CODE.
 //
 // Everything else is cache-first, one cache per version, as in go-app.
+// Pages the server marks no-store or private (the print sheet with every
+// student's personal link, the attendance print views, the login page)
+// are never kept: after logout nothing of them opens from this browser.
 const serviceWorkerJS = `// Ersatzraum service worker, version {{.Version}}
 const cacheName = "app-" + "{{.Version}}";
 const resourcesToCache = {{.ResourcesToCache}};
@@ -95,6 +98,13 @@ self.addEventListener("fetch", (event) => {
   event.respondWith(fetchWithCache(event.request));
 });
 
+// mayKeep: the server's Cache-Control decides; no-store and private pages
+// hold personal data and stay out of the cache.
+function mayKeep(response) {
+  const cc = (response.headers.get("Cache-Control") || "").toLowerCase();
+  return !cc.includes("no-store") && !cc.includes("private");
+}
+
 async function fetchWithCache(request) {
   const cached = await caches.match(request);
   if (cached) {
@@ -114,7 +124,7 @@ async function fetchWithCache(request) {
     }
     throw err;
   }
-  if (response.ok && response.type === "basic") {
+  if (response.ok && response.type === "basic" && mayKeep(response)) {
     const cache = await caches.open(cacheName);
     await cache.put(request, response.clone());
   } else if (response.status === 404) {

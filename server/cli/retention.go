@@ -9,6 +9,7 @@ import (
 
 	"ersatzraum/server/files"
 	"ersatzraum/server/retention"
+	"ersatzraum/server/signaling"
 	"ersatzraum/server/storage"
 )
 
@@ -16,11 +17,14 @@ import (
 type keepConfig struct {
 	attendance int
 	lessons    int
+	// idleHours ends lessons nobody was in for that long (idlelessons.go).
+	idleHours int
 }
 
 func (c *keepConfig) flags(fs *flag.FlagSet) {
 	fs.IntVar(&c.attendance, "keep-attendance", 365, "`DAYS` to keep roll-call lines (names, join and leave times) after the student left; 0 keeps them forever")
 	fs.IntVar(&c.lessons, "keep-lessons", 365, "`DAYS` to keep ended lessons, with what is left of their roll call; 0 keeps them forever")
+	fs.IntVar(&c.idleHours, "end-idle-lessons", int(signaling.DefaultIdleLessonEnd/time.Hour), "`HOURS` after which a lesson nobody is connected to ends by itself (its join code stops working); 0 leaves such lessons open")
 }
 
 func (c *keepConfig) check() error {
@@ -29,6 +33,9 @@ func (c *keepConfig) check() error {
 	}
 	if c.lessons < 0 {
 		return fmt.Errorf("--keep-lessons %d: give days, or 0 to keep forever", c.lessons)
+	}
+	if c.idleHours < 0 {
+		return fmt.Errorf("--end-idle-lessons %d: give hours, or 0 to leave idle lessons open", c.idleHours)
 	}
 	return nil
 }
@@ -46,15 +53,13 @@ func startRetention(ctx context.Context, c keepConfig, db *storage.DB, store *fi
 			// their attendance.
 			HandIns: time.Duration(c.attendance) * retention.Day,
 		},
-		HandIns: func(ctx context.Context, before time.Time) (int64, error) {
-			n, err := db.PurgeHandIns(ctx, before)
-			if err != nil {
-				return n, err
-			}
-			// Files nothing refers to any more (purged, detached, or left
-			// by a failed upload a day ago) go too.
-			_, err = store.Sweep(func(hash string) (bool, error) { return db.FileInUse(ctx, hash) }, time.Now().Add(-retention.Day))
-			return n, err
+		HandIns: db.PurgeHandIns,
+		// Files nothing refers to any more (purged, detached, or left by
+		// a failed upload a day ago) go on every run, also when hand-ins
+		// are kept for ever (--keep-attendance 0).
+		Sweep: func(ctx context.Context) (int64, error) {
+			n, err := store.Sweep(func(hash string) (bool, error) { return db.FileInUse(ctx, hash) }, time.Now().Add(-retention.Day))
+			return int64(n), err
 		},
 		Log: log,
 	}

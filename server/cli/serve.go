@@ -169,13 +169,16 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	writer := roster.NewWriter(db, log, storeTimer.Observe)
 	defer writer.Close()
 	hub := signaling.NewHub(writer, log)
-	turnSvc, err := startTURN(&cfg.turn, cfg.data, log)
+	turnSvc, err := startTURN(&cfg.turn, cfg.data, hub.Present, log)
 	if err != nil {
 		return err
 	}
 	defer turnSvc.Close()
 	if turnSvc != nil {
 		hub.ICE = turnSvc.ICE
+		if turnSvc.server != nil {
+			hub.Revoked = turnSvc.server.Revoke
+		}
 	}
 	reg := metrics.New(hub.LessonCount)
 	hub.Meter = reg.Signaling
@@ -191,6 +194,7 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	if err := restoreHub(ctx, db, hub); err != nil {
 		return err
 	}
+	startIdleLessons(ctx, cfg.keep.idleHours, hub)
 	fileStore := files.New(filepath.Join(cfg.data, datadir.FilesDir))
 	defer startRetention(ctx, cfg.keep, db, fileStore, log)()
 	sealer, err := openSealer(cfg.data)

@@ -37,7 +37,7 @@ func (c *turnConfig) flags(fs *flag.FlagSet) {
 	fs.IntVar(&c.userQuota, "turn-user-quota", turn.DefaultUserQuota, "most relay allocations a student may hold at once")
 	fs.IntVar(&c.teacherQuota, "turn-teacher-quota", 125, "most relay allocations a teacher may hold at once (two per student of a class)")
 	fs.BoolVar(&c.tcp, "turn-tcp", true, "also offer TURN over TCP, for networks that block UDP")
-	fs.DurationVar(&c.ttl, "turn-ttl", turn.DefaultTTL, "lifetime of the TURN credentials handed to each participant")
+	fs.DurationVar(&c.ttl, "turn-ttl", 0, "lifetime of the TURN credentials handed to each participant; 0: 15m for the embedded server (which renews them while the participant is in), 8h for --turn-external")
 	fs.StringVar(&c.secretFile, "turn-secret-file", "", "`FILE` with the shared TURN secret (default DATA/turn-secret, created on first start)")
 	fs.StringVar(&c.external, "turn-external", "", "comma-separated TURN `URLS` of an existing server (coturn with use-auth-secret) instead of the embedded one")
 	fs.BoolVar(&c.relayOnly, "turn-relay-only", false, "make browsers connect only through the relay (hides participants' addresses from each other)")
@@ -54,7 +54,7 @@ func (c *turnConfig) check() error {
 	if _, _, err := c.ports(); err != nil {
 		return err
 	}
-	if c.ttl < time.Minute {
+	if c.ttl != 0 && c.ttl < time.Minute {
 		return fmt.Errorf("--turn-ttl %v is too short; browsers refresh credentials only on reload", c.ttl)
 	}
 	return nil
@@ -76,9 +76,15 @@ type turnService struct {
 	policy   string
 }
 
+// embeddedTTL is the credentials' lifetime for the embedded server: it
+// honours them past that for as long as the participant is in (present),
+// so a participant who left loses the relay within this time, one who was
+// sent out or whose lesson ended at once.
+const embeddedTTL = 15 * time.Minute
+
 // startTURN starts what the configuration asks for; a nil service means
-// TURN is off.
-func startTURN(c *turnConfig, dataDir string, log *slog.Logger) (*turnService, error) {
+// TURN is off. present tells the embedded server who is in a lesson.
+func startTURN(c *turnConfig, dataDir string, present func(string) bool, log *slog.Logger) (*turnService, error) {
 	if c.addr == "" && c.external == "" {
 		return nil, nil
 	}
@@ -95,6 +101,8 @@ func startTURN(c *turnConfig, dataDir string, log *slog.Logger) (*turnService, e
 		if err != nil {
 			return nil, fmt.Errorf("--turn-secret-file %s: %w (put coturn's static-auth-secret there)", path, err)
 		}
+		// An external server cannot ask who is in: its credentials must
+		// last the school day.
 		prov, err := turn.External{URLs: splitList(c.external), Secret: secret}.Provider(c.ttl)
 		if err != nil {
 			return nil, fmt.Errorf("--turn-external: %w", err)
@@ -111,7 +119,13 @@ func startTURN(c *turnConfig, dataDir string, log *slog.Logger) (*turnService, e
 		log.Info("created a TURN secret; use it for turn-check --secret-file", "file", path)
 	}
 	lo, hi, _ := c.ports()
+	ttl := c.ttl
+	if ttl == 0 {
+		ttl = embeddedTTL
+	}
 	srv, err := turn.Start(turn.Config{
+		Present:           present,
+		RevokeFor:         ttl,
 		ListenAddr:        c.addr,
 		PublicIP:          c.publicIP,
 		RelayMinPort:      lo,
@@ -135,13 +149,17 @@ func startTURN(c *turnConfig, dataDir string, log *slog.Logger) (*turnService, e
 		host = srv.PublicIP().String()
 	}
 	svc.server = srv
-	svc.provider = turn.NewProvider(host, srv.Port(), c.tcp, turn.Credentials{Secret: secret, TTL: c.ttl})
+	svc.provider = turn.NewProvider(host, srv.Port(), c.tcp, turn.Credentials{Secret: secret, TTL: ttl})
 	log.Info("embedded TURN server", "addr", c.addr, "port", srv.Port(), "public", srv.PublicIP().String(), "private-peers", c.allowPrivate)
 	return svc, nil
 }
 
 // ICE returns the configuration for one participant.
 func (s *turnService) ICE(participant string) *protocol.ICEConfig {
+	if s.server != nil {
+		// Admitted (again): a participant sent out earlier may relay again.
+		s.server.Unrevoke(participant)
+	}
 	servers := s.provider.For(participant)
 	cfg := &protocol.ICEConfig{Policy: s.policy}
 	for _, srv := range servers {

@@ -71,6 +71,9 @@ func (e *env) doAs(method, path string, body io.Reader, contentType string, cook
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	if contentType == "" && body != nil {
+		contentType = "application/json"
+	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
@@ -427,6 +430,9 @@ func newAuthzBoard(t *testing.T, w *authzWorld) authzBoard {
 func authzContentType(body string) string {
 	if strings.HasPrefix(body, "--"+authzBoundary) {
 		return "multipart/form-data; boundary=" + authzBoundary
+	}
+	if body != "" {
+		return "application/json"
 	}
 	return ""
 }

@@ -30,8 +30,8 @@ func (s *Server) Handler() http.Handler {
 
 	mux.Handle("GET /ws", s.Signaling)
 	s.healthRoutes(mux)
-	mux.Handle("/", s.Pages)
-	return securityHeaders(cors(s.AllowedOrigins, mux))
+	mux.Handle("/", pagePaths(s.Pages))
+	return securityHeaders(cors(s.AllowedOrigins, s.sameSiteWrites(mux)))
 }
 
 // classRoutes: class lists, codes and personal links (classes.go,

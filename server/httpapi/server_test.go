@@ -142,6 +142,9 @@ func (e *env) do(method, path string, body io.Reader, cookie *http.Cookie) *http
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if cookie != nil {
 		req.AddCookie(cookie)
 	}

@@ -57,14 +57,19 @@ type Purger struct {
 	// files live outside the database (server/cli wires storage and the
 	// file store together); nil purges no hand-ins.
 	HandIns func(ctx context.Context, before time.Time) (int64, error)
-	Log     *slog.Logger
-	Now     func() time.Time                     // time.Now when nil
-	After   func(time.Duration) <-chan time.Time // time.After when nil
+	// Sweep removes stored files nothing refers to any more. It runs on
+	// every purge whatever the policy: keeping hand-ins for ever is no
+	// reason to keep files that belong to nothing. nil sweeps nothing.
+	Sweep func(ctx context.Context) (int64, error)
+	Log   *slog.Logger
+	Now   func() time.Time                     // time.Now when nil
+	After func(time.Duration) <-chan time.Time // time.After when nil
 }
 
 // Counts is what one purge deleted, by kind.
 type Counts struct {
 	Attendance, Lessons, Sessions, LoginTokens, HandIns int64
+	OrphanFiles                                         int64
 }
 
 // Once purges everything older than the policy allows, as of Now.
@@ -91,6 +96,13 @@ func (p *Purger) Once(ctx context.Context) (Counts, error) {
 	step("sessions", p.Policy.AuthGrace, p.Store.PurgeSessions, &c.Sessions)
 	step("login tokens", p.Policy.AuthGrace, p.Store.PurgeLoginTokens, &c.LoginTokens)
 	step("hand-ins", p.Policy.HandIns, p.HandIns, &c.HandIns)
+	if p.Sweep != nil {
+		n, err := p.Sweep(ctx)
+		c.OrphanFiles = n
+		if err != nil {
+			errs = append(errs, fmt.Errorf("sweep files: %w", err))
+		}
+	}
 	return c, errors.Join(errs...)
 }
 
@@ -107,7 +119,7 @@ func (p *Purger) Run(ctx context.Context, interval time.Duration) {
 			p.Log.Error("retention purge failed", "err", err)
 		}
 		p.Log.Info("retention purge", "attendance", c.Attendance, "lessons", c.Lessons,
-			"sessions", c.Sessions, "login_tokens", c.LoginTokens, "hand_ins", c.HandIns)
+			"sessions", c.Sessions, "login_tokens", c.LoginTokens, "hand_ins", c.HandIns, "orphan_files", c.OrphanFiles)
 		select {
 		case <-ctx.Done():
 			return

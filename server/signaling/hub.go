@@ -107,6 +107,10 @@ type Hub struct {
 	// ICE returns the ICE configuration for one participant (its TURN
 	// credentials are per participant); nil means none.
 	ICE func(participant string) *protocol.ICEConfig
+	// Revoked, if set, is told each participant whose TURN credentials
+	// must stop working: sent out, or their lesson ended (presence.go).
+	// It must not block or call back into the hub.
+	Revoked func(participant string)
 
 	rec Recorder
 	log *slog.Logger
@@ -148,6 +152,13 @@ func NewHub(rec Recorder, log *slog.Logger) *Hub {
 // restart; every restored student starts offline.
 func (h *Hub) AddLesson(l Lesson, lines []roster.Line) {
 	r := &room{lesson: l, students: make(map[string]*student), locked: l.Locked}
+	// Idle time counts from the last activity on record (idle.go), not
+	// from this restart: a lesson left open must not live for ever by
+	// restarting the server now and then.
+	r.lastSeen = lastActivity(l, lines)
+	if r.lastSeen.IsZero() {
+		r.lastSeen = h.now()
+	}
 	for _, ln := range lines {
 		if ln.LeftAt.IsZero() && !ln.JoinedAt.IsZero() {
 			// The server went down while the student was connected: as far
@@ -245,6 +256,10 @@ type room struct {
 	ended    bool
 	locked   bool
 	waiting  []*waiter // the lobby, oldest first
+	// lastSeen is when the last connection of the room ended (or its
+	// restored activity); with no connection left, EndIdleLessons
+	// counts from it.
+	lastSeen time.Time
 }
 
 type student struct {

@@ -192,7 +192,7 @@ func (s *Session) helloTeacher(h protocol.Hello) {
 		RollCall: r.rollCall(),
 		Lobby:    r.lobbyState().Waiting,
 		Locked:   r.locked,
-		ICE:      s.hub.iceFor("teacher-" + s.ident.TeacherID),
+		ICE:      s.hub.iceFor(teacherICEPrefix + s.ident.TeacherID),
 	}))
 	online := protocol.MustEncode(protocol.TypeTeacherStatus, protocol.TeacherStatus{Online: true, Fresh: h.Fresh})
 	for _, st := range r.students {
@@ -465,7 +465,9 @@ func (s *Session) end() {
 	}
 	r.waiting = nil
 	r.teacher = nil
+	out := r.studentIDs()
 	r.mu.Unlock()
+	s.hub.revoke(out...)
 	s.hub.removeRoom(r)
 	s.hub.rec.RecordEnd(r.lesson.ID, now)
 	s.role = ""
@@ -495,6 +497,7 @@ func (s *Session) Closed() {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.lastSeen = s.hub.now() // for EndIdleLessons (idle.go)
 	switch s.role {
 	case protocol.RoleTeacher:
 		if r.teacher != s {

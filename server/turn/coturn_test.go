@@ -31,14 +31,22 @@ var uclientTotals = regexp.MustCompile(`tot_send_msgs=(\d+), tot_recv_msgs=(\d+)
 // count packets to each other through the server.
 func uclient(t *testing.T, port int, tcp bool, username, password string, count int) (sent, recv int, out string, err error) {
 	t.Helper()
+	var extra []string
+	if tcp {
+		extra = append(extra, "-t")
+	}
+	return uclientArgs(t, port, extra, username, password, count)
+}
+
+// uclientArgs runs turnutils_uclient as uclient does, with extra options.
+func uclientArgs(t *testing.T, port int, extra []string, username, password string, count int) (sent, recv int, out string, err error) {
+	t.Helper()
 	bin := requireTool(t, "turnutils_uclient")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	args := []string{"-y", "-c", "-u", username, "-w", password, "-p", strconv.Itoa(port),
 		"-n", strconv.Itoa(count), "-m", "1", "-l", "100", "-z", "5"}
-	if tcp {
-		args = append(args, "-t")
-	}
+	args = append(args, extra...)
 	args = append(args, "127.0.0.1")
 	b, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()
 	out = string(b)

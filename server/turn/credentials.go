@@ -79,6 +79,17 @@ func (c Credentials) Verify(username, password string) (user string, ok bool) {
 	return user, true
 }
 
+// split parses a TURN REST username into its user part and whether it
+// has expired; ok is false for a malformed one.
+func (c Credentials) split(username string) (user string, expired, ok bool) {
+	ts, user, found := strings.Cut(username, ":")
+	expiry, err := strconv.ParseInt(ts, 10, 64)
+	if !found || err != nil {
+		return "", false, false
+	}
+	return user, expiry < c.now().Unix(), true
+}
+
 // AuthHandler returns the pion/turn auth handler for these credentials. It
 // refuses malformed and expired usernames; for the rest it returns the
 // long-term key MD5(username:realm:password), against which pion checks the

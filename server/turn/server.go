@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+	"time"
 
 	"github.com/pion/logging"
 	pionturn "github.com/pion/turn/v5"
@@ -53,6 +54,15 @@ type Config struct {
 	Quota func(user string) int
 	// Secret is the shared secret credentials are derived from (required).
 	Secret []byte
+	// Present, if set, reports whether a user (a participant id) is in a
+	// lesson right now. Its credentials then keep working after they
+	// expired: browsers keep the credentials of an allocation for its
+	// whole life, so short-lived credentials are renewed here, on the
+	// server, for exactly as long as the participant is in.
+	Present func(user string) bool
+	// RevokeFor is how long a revocation (Server.Revoke) is remembered:
+	// at least the credentials' lifetime (DefaultTTL when zero).
+	RevokeFor time.Duration
 	// Log receives the server's messages (discarded when nil).
 	Log *slog.Logger
 }
@@ -63,6 +73,7 @@ type Server struct {
 	udp    net.PacketConn
 	tcp    net.Listener
 	quota  *quota
+	users  *relayUsers
 	public net.IP
 	port   int
 }
@@ -123,18 +134,28 @@ func Start(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	q := newQuota(cfg.UserQuota, cfg.Quota)
+	if cfg.RevokeFor <= 0 {
+		cfg.RevokeFor = DefaultTTL
+	}
+	users := newRelayUsers(cfg.RevokeFor)
+	policy := newPeerPolicy(cfg, public.Unmap(), udp.LocalAddr().(*net.UDPAddr).Port)
 	relay := func() pionturn.RelayAddressGenerator {
-		return &pionturn.RelayAddressGeneratorPortRange{
-			RelayAddress: net.IP(public.Unmap().AsSlice()),
-			Address:      bind,
-			MinPort:      uint16(cfg.RelayMinPort),
-			MaxPort:      uint16(cfg.RelayMaxPort),
+		return &relayGenerator{
+			inner: &pionturn.RelayAddressGeneratorPortRange{
+				RelayAddress: net.IP(public.Unmap().AsSlice()),
+				Address:      bind,
+				MinPort:      uint16(cfg.RelayMinPort),
+				MaxPort:      uint16(cfg.RelayMaxPort),
+			},
+			policy: policy,
+			users:  users,
+			log:    cfg.Log,
 		}
 	}
-	perm := peerFilter(cfg.AllowPrivatePeers, cfg.Log)
+	perm := peerFilter(policy, cfg.Log)
 	ts, err := pionturn.NewServer(pionturn.ServerConfig{
 		Realm:         cfg.Realm,
-		AuthHandler:   Credentials{Secret: cfg.Secret}.AuthHandler(cfg.Log),
+		AuthHandler:   authHandler(Credentials{Secret: cfg.Secret}, cfg.Present, users, cfg.Log),
 		QuotaHandler:  q.allow,
 		EventHandler:  pionturn.EventHandler{OnAllocationCreated: q.created, OnAllocationDeleted: q.deleted},
 		LoggerFactory: slogFactory{cfg.Log},
@@ -150,7 +171,7 @@ func Start(cfg Config) (*Server, error) {
 		tcp.Close()
 		return nil, fmt.Errorf("turn: %w", err)
 	}
-	s := &Server{turn: ts, udp: udp, tcp: tcp, quota: q, public: net.IP(public.Unmap().AsSlice()), port: udp.LocalAddr().(*net.UDPAddr).Port}
+	s := &Server{turn: ts, udp: udp, tcp: tcp, quota: q, users: users, public: net.IP(public.Unmap().AsSlice()), port: udp.LocalAddr().(*net.UDPAddr).Port}
 	cfg.Log.Info("turn server listening", "udp", udp.LocalAddr().String(), "tcp", tcp.Addr().String(),
 		"public_ip", s.public.String(), "relay_ports", fmt.Sprintf("%d-%d", cfg.RelayMinPort, cfg.RelayMaxPort),
 		"allow_private_peers", cfg.AllowPrivatePeers)
@@ -178,6 +199,31 @@ func listenBoth(host string, port int) (net.PacketConn, net.Listener, error) {
 		}
 	}
 	return nil, nil, fmt.Errorf("turn: listen tcp: %w", lastErr)
+}
+
+// Revoke refuses user's credentials from now on, expired or not, and
+// closes its relays: for a participant sent out of a lesson, or all of a
+// lesson's when it ends.
+func (s *Server) Revoke(user string) { s.users.revoke(user) }
+
+// Unrevoke lets user in again (admitted back into a lesson).
+func (s *Server) Unrevoke(user string) { s.users.unrevoke(user) }
+
+// authHandler checks TURN REST credentials like Credentials.AuthHandler,
+// and also refuses revoked users and accepts expired credentials of users
+// who are present (Config.Present).
+func authHandler(c Credentials, present func(string) bool, users *relayUsers, log *slog.Logger) pionturn.AuthHandler {
+	return func(ra *pionturn.RequestAttributes) (string, []byte, bool) {
+		user, expired, ok := c.split(ra.Username)
+		if ok && expired && present != nil && present(user) {
+			expired = false
+		}
+		if !ok || expired || users.revoked(user) || len(c.Secret) == 0 {
+			log.Debug("turn: refused credentials", "username", ra.Username, "src", ra.SrcAddr)
+			return "", nil, false
+		}
+		return user, pionturn.GenerateAuthKey(ra.Username, ra.Realm, c.password(ra.Username)), true
+	}
 }
 
 // Port is the port the server listens on (UDP and TCP).
