@@ -286,7 +286,7 @@ func minMax(v []float64, unit float64) string {
 }
 
 // TestClassOf30FitsAHomeLineWithAScreen measures a class of 30 while the
-// teacher shares a tab of slides that change every 6 s: 29 Go students
+// teacher shares a tab of slides that change every 10 s: 29 Go students
 // as above and one student in Chromium, who decodes the screen. It
 // reports the teacher's upload, each student's download, the screen's
 // size and frame rate as received, and how long a changed slide takes to
@@ -302,7 +302,8 @@ func TestClassOf30FitsAHomeLineWithAScreen(t *testing.T) {
 	if os.Getenv("ERSATZRAUM_E2E_BANDWIDTH") != "1" {
 		t.Skip("bandwidth benchmark (about 2 minutes): run it with `make bandwidth` (ERSATZRAUM_E2E_BANDWIDTH=1)")
 	}
-	const slideEvery = 6 * time.Second
+	// Long enough for a slide to arrive at a class of 30's bitrate.
+	const slideEvery = 10 * time.Second
 	// ERSATZRAUM_E2E_SCREEN_CLASS sets a smaller class, for a machine too
 	// busy to connect 30 (the README says which size was measured).
 	size := classSize
@@ -345,7 +346,9 @@ func TestClassOf30FitsAHomeLineWithAScreen(t *testing.T) {
 	changes, closeSlides := openSlides(t, teacher, slideEvery)
 	defer closeSlides()
 	waitFor(t, teacher, "share button", `document.querySelector('#share-screen')`, 30*time.Second)
-	do(t, teacher, "share the slides", clickAction("#share-screen"))
+	// A script click: with a class on the page, views re-render the room
+	// and a click at the button's place may land elsewhere.
+	eval[bool](t, teacher, `(document.querySelector('#share-screen').click(), true)`)
 	waitFor(t, teacher, "preview of the shared tab", `document.querySelector('#screen-preview').videoWidth >= 1280`, 30*time.Second)
 	eval[bool](t, teacher, recordFramesJS("#screen-preview"))
 	t.Logf("%5.1fs teacher shares the slides", time.Since(start).Seconds())
