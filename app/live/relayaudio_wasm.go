@@ -8,22 +8,23 @@ import (
 )
 
 // SendAudio sends s's sound on this connection in place of what the
-// audio sender carries now, without renegotiating.
+// audio sender carries now, without renegotiating; a stream without
+// sound sends none.
 func (p *Peer) SendAudio(s Stream) error {
-	if !s.Valid() {
-		return nil
-	}
-	tracks := s.v.Call("getAudioTracks")
-	if tracks.Length() == 0 {
-		return nil
-	}
-	senders := p.pc.JSValue().Call("getSenders")
-	for i := 0; i < senders.Length(); i++ {
-		sender := senders.Index(i)
-		if t := sender.Get("track"); t.Truthy() && t.Get("kind").String() == "audio" {
-			_, err := await(sender.Call("replaceTrack", tracks.Index(0)))
-			return err
+	var track any = js.Null()
+	if s.Valid() {
+		if tracks := s.v.Call("getAudioTracks"); tracks.Length() > 0 {
+			track = tracks.Index(0)
 		}
+	}
+	transceivers := p.pc.JSValue().Call("getTransceivers")
+	for i := 0; i < transceivers.Length(); i++ {
+		tr := transceivers.Index(i)
+		if tr.Get("receiver").Get("track").Get("kind").String() != "audio" {
+			continue
+		}
+		_, err := await(tr.Get("sender").Call("replaceTrack", track))
+		return err
 	}
 	return nil
 }
