@@ -48,12 +48,10 @@ func (r *run) runTeacher(ctx context.Context, t *teacher, joined func()) {
 		switch {
 		case m.Type == protocol.TypeSignal && m.Data.Kind == protocol.SignalOffer && m.Data.From != "":
 			job = answerJob{to: m.Data.From, queued: time.Now()}
-		case m.Type == protocol.TypeLobby && len(m.Data.Waiting) > 0:
+		case m.Type == protocol.TypeLobbyAdd && m.Data.ID != "":
 			// A teacher lets in whoever knocks, as at 08:00 with the
 			// class waiting in the lobby.
-			for _, w := range m.Data.Waiting {
-				job.admit = append(job.admit, w.ID)
-			}
+			job.admit = append(job.admit, m.Data.ID)
 			job.queued = time.Now()
 		default:
 			return

@@ -239,9 +239,7 @@ type inbound struct {
 		From          string `json:"from"`
 		Kind          string `json:"kind"`
 		Code          string `json:"code"` // error code
-		Waiting       []struct {
-			ID string `json:"id"`
-		} `json:"waiting"` // lobby
+		ID            string `json:"id"`   // lobby-add: who knocks
 	} `json:"data"`
 }
 

@@ -63,8 +63,7 @@ type Server struct {
 	Files *files.Store
 	// Guard limits wrong personal links per address (nil: no limit).
 	Guard interface {
-		MayGuess(netip.Addr) bool
-		GuessFailed(netip.Addr)
+		TokenFailed(netip.Addr) bool
 	}
 	Log *slog.Logger
 }
