@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"sync"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -65,5 +66,11 @@ type Server struct {
 	Guard interface {
 		TokenFailed(netip.Addr) bool
 	}
-	Log *slog.Logger
+	// Quota bounds hand-ins per student and class (zero: DefaultQuota).
+	Quota Quota
+	Log   *slog.Logger
+
+	// handInMu makes a hand-in's last quota check and its storing one
+	// step (quota.go).
+	handInMu sync.Mutex
 }
