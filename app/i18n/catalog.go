@@ -279,6 +279,14 @@ var catalogs = map[Lang]map[string]string{
 		// When media breaks while signaling stays up (the network dropped).
 		"lesson.interrupted": "Bild unterbrochen – wird wiederhergestellt",
 		"join.interrupted":   "Die Verbindung zur Lehrkraft ist unterbrochen. Sie wird wiederhergestellt …",
+
+		// Issue 16, part A: limits against a hostile student.
+		"account.current":      "Jetziges Passwort",
+		"account.current.rule": "Zum Ändern brauchen Sie Ihr jetziges Passwort. Vergessen? Die Schul-IT gibt Ihnen einen neuen Anmeldelink; mit ihm geht es ohne.",
+		"account.wrongcurrent": "Das jetzige Passwort stimmt nicht. Vergessen? Bitten Sie die Schul-IT um einen neuen Anmeldelink.",
+		"account.others":       "Auf allen anderen Geräten sind Sie jetzt abgemeldet.",
+		"error.lobby-full":     "Der Warteraum ist voll. Bitte versuche es in ein paar Minuten noch einmal oder frag deine Lehrkraft nach deinem persönlichen Link.",
+		"error.quota":          "Der Speicherplatz für Abgaben ist aufgebraucht (für dich oder deine Klasse). Bitte sag deiner Lehrkraft Bescheid.",
 	},
 	English: {
 		"app.name":                       "Ersatzraum",
@@ -558,5 +566,13 @@ var catalogs = map[Lang]map[string]string{
 		// When media breaks while signaling stays up (the network dropped).
 		"lesson.interrupted": "Picture interrupted – being restored",
 		"join.interrupted":   "The connection to your teacher is interrupted. It is being restored …",
+
+		// Issue 16, part A: limits against a hostile student.
+		"account.current":      "Current password",
+		"account.current.rule": "To change it you need your current password. Forgot it? The school's IT gives you a new login link; with it you do not need it.",
+		"account.wrongcurrent": "The current password is wrong. Forgot it? Ask the school's IT for a new login link.",
+		"account.others":       "You are now signed out on every other device.",
+		"error.lobby-full":     "The waiting room is full. Please try again in a few minutes or ask your teacher for your personal link.",
+		"error.quota":          "The storage for hand-ins is used up (yours or your class's). Please tell your teacher.",
 	},
 }

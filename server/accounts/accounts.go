@@ -43,6 +43,7 @@ type Store interface {
 	SetAdmin(ctx context.Context, teacherID string, admin bool) error
 	DeleteTeacher(ctx context.Context, teacherID string) error
 	DeleteSessions(ctx context.Context, teacherID string) error
+	DeleteOtherSessions(ctx context.Context, teacherID string, keep []byte) error
 	InvalidateLoginTokens(ctx context.Context, teacherID string) error
 }
 
@@ -58,6 +59,7 @@ type Service struct {
 	Throttle *Throttle
 
 	throttleOnce sync.Once
+	fresh        freshLinks // sessions opened by a login link (change.go)
 }
 
 func (s *Service) now() time.Time {
@@ -154,6 +156,9 @@ func (s *Service) RedeemLoginLinkFor(ctx context.Context, token string, secure b
 		return nil, t, err
 	}
 	c, err := s.openSession(ctx, teacherID, secure)
+	if err == nil {
+		s.fresh.add(HashToken(c.Value), s.now())
+	}
 	return c, t, err
 }
 

@@ -165,7 +165,7 @@ func (s *Server) apiPassword(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, protocol.ErrBadPayload, `body must be JSON: {"password": "..."}`)
 		return
 	}
-	if err := s.Accounts.SetPassword(r.Context(), t.ID, req.Password); err != nil {
+	if err := s.Accounts.ChangePassword(r.Context(), r, t, req.Current, req.Password, s.clientAddr(r)); err != nil {
 		s.accountError(w, err)
 		return
 	}
@@ -184,6 +184,8 @@ func (s *Server) accountError(w http.ResponseWriter, err error) {
 	case errors.Is(err, accounts.ErrBusy):
 		w.Header().Set("Retry-After", "2")
 		writeError(w, http.StatusServiceUnavailable, protocol.ErrBusy, "too many logins at once: try again in a moment")
+	case errors.Is(err, accounts.ErrWrongPassword):
+		writeError(w, http.StatusForbidden, protocol.ErrWrongPassword, "give the current password (or open a new login link) to change it")
 	case errors.Is(err, accounts.ErrWeakPassword):
 		writeError(w, http.StatusBadRequest, protocol.ErrWeakPassword, err.Error())
 	default:
