@@ -77,6 +77,14 @@ func (s *Server) commitHandIn(r *http.Request, st storage.RosterStudent, f *hand
 	if onAssignment >= protocol.MaxHandInsPerAssignment || mine+size > q.Student || class+size > q.Class {
 		return errQuota
 	}
+	// The same id stored meanwhile (the outbox sent it twice at once):
+	// compare, store nothing. Every commit runs under handInMu, so this
+	// look cannot race another commit.
+	if _, err := s.Board.HandIn(r.Context(), h.ID); err == nil {
+		return storage.ErrExists
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		return err
+	}
 	for _, sf := range f.staged {
 		if err := sf.Commit(); err != nil {
 			return err
