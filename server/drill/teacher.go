@@ -30,11 +30,22 @@ type answerJob struct {
 
 // joined is called once the join succeeded or failed.
 func (r *run) runTeacher(ctx context.Context, t *teacher, joined func()) {
-	if _, ok := r.join(ctx, &t.peer, r.cookie, teacherHello(t.lesson.ID)); !ok {
+	welcome, ok := r.join(ctx, &t.peer, r.cookie, teacherHello(t.lesson.ID))
+	if !ok {
 		joined()
 		return
 	}
 	t.wake = make(chan struct{}, 1)
+	// Students who knocked before the teacher came are in the welcome;
+	// after it, each knock comes as lobby-add.
+	if len(welcome.Data.Lobby) > 0 {
+		job := answerJob{queued: time.Now()}
+		for _, w := range welcome.Data.Lobby {
+			job.admit = append(job.admit, w.ID)
+		}
+		t.queue = append(t.queue, job)
+		t.wake <- struct{}{}
+	}
 	r.teacherReaders.Add(1)
 	r.writers.Add(1)
 	joined()

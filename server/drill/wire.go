@@ -240,6 +240,9 @@ type inbound struct {
 		Kind          string `json:"kind"`
 		Code          string `json:"code"` // error code
 		ID            string `json:"id"`   // lobby-add: who knocks
+		Lobby         []struct {
+			ID string `json:"id"`
+		} `json:"lobby"` // the teacher's welcome: who waits already
 	} `json:"data"`
 }
 
