@@ -57,6 +57,9 @@ type Service struct {
 	// Throttle limits failed password logins; nil uses
 	// DefaultThrottleLimits, created on first use.
 	Throttle *Throttle
+	// Devices seals device cookies (device.go); nil: none are issued and
+	// every login is throttled by address and account.
+	Devices Sealer
 
 	throttleOnce sync.Once
 	fresh        freshLinks // sessions opened by a login link (change.go)

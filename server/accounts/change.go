@@ -93,7 +93,11 @@ func (s *Service) ChangePassword(ctx context.Context, r *http.Request, t storage
 			// someone else's; only a new login link may set one.
 			return ErrWrongPassword
 		}
-		attempt, wait := s.throttle().Begin(addr, t.Name)
+		var device string
+		if c, err := r.Cookie(DeviceCookieName); err == nil {
+			device = c.Value
+		}
+		attempt, wait := s.beginLogin(ctx, addr, t.Name, device)
 		if attempt == nil {
 			return &RateLimitedError{RetryAfter: wait}
 		}

@@ -100,14 +100,14 @@ func accountKey(name string) string {
 // Abandon.
 type Attempt struct {
 	t    *Throttle
-	keys [3]string // pair, address, account
+	keys []string // pair, address, account; or the device
 	done bool
 }
 
-func (t *Throttle) keysOf(addr netip.Addr, name string) [3]string {
+func (t *Throttle) keysOf(addr netip.Addr, name string) []string {
 	a := admission.Group(addr, t.limits.IPv6PrefixBits).String()
 	acct := accountKey(name)
-	return [3]string{"p|" + a + "|" + acct, "a|" + a, "c|" + acct}
+	return []string{"p|" + a + "|" + acct, "a|" + a, "c|" + acct}
 }
 
 func (t *Throttle) bucket(key string, now time.Time) *bucket {
@@ -120,7 +120,7 @@ func (t *Throttle) bucket(key string, now time.Time) *bucket {
 	}
 	var lim *rate.Limiter
 	switch key[0] {
-	case 'p':
+	case 'p', 'd': // a device has a pair's budget
 		lim = rate.NewLimiter(t.limits.PairRate, t.limits.PairBurst)
 	case 'a':
 		lim = rate.NewLimiter(t.limits.AddrRate, t.limits.AddrBurst)
@@ -134,14 +134,26 @@ func (t *Throttle) bucket(key string, now time.Time) *bucket {
 
 // Begin admits an attempt, or says how long to wait before the next one.
 func (t *Throttle) Begin(addr netip.Addr, name string) (*Attempt, time.Duration) {
+	return t.begin(t.keysOf(addr, name))
+}
+
+// BeginDevice admits an attempt from a device the account signed in on
+// before (device.go): only the device's own bucket counts.
+func (t *Throttle) BeginDevice(device string) (*Attempt, time.Duration) {
+	if len(device) > 200 {
+		device = device[:200]
+	}
+	return t.begin([]string{"d|" + device})
+}
+
+func (t *Throttle) begin(keys []string) (*Attempt, time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.now()
 	t.sweep(now, false)
-	keys := t.keysOf(addr, name)
 	// Counted as pending at once, so that making room for the next of
 	// the three cannot drop the one just made.
-	var bs [3]*bucket
+	bs := make([]*bucket, len(keys))
 	for i, k := range keys {
 		bs[i] = t.bucket(k, now)
 		bs[i].pending++
@@ -173,7 +185,7 @@ func (b *bucket) wait(now time.Time) time.Duration {
 	return time.Duration(max(secs, 1)) * time.Second
 }
 
-func (t *Throttle) finish(a *Attempt, fn func(now time.Time, pair, addr, acct *bucket)) {
+func (t *Throttle) finish(a *Attempt, fn func(now time.Time, bs []*bucket)) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if a == nil || a.done {
@@ -181,37 +193,39 @@ func (t *Throttle) finish(a *Attempt, fn func(now time.Time, pair, addr, acct *b
 	}
 	a.done = true
 	// Buckets with pending attempts are never dropped, so all exist.
-	var bs [3]*bucket
+	bs := make([]*bucket, len(a.keys))
 	for i, k := range a.keys {
 		bs[i] = t.buckets[k]
 		bs[i].pending--
 	}
-	fn(t.now(), bs[0], bs[1], bs[2])
+	fn(t.now(), bs)
 }
 
-// Failed uses up a token of the pair, the address and the account.
+// Failed uses up a token of each bucket: the pair, the address and the
+// account (or the device).
 func (a *Attempt) Failed() {
-	a.t.finish(a, func(now time.Time, pair, addr, acct *bucket) {
-		pair.lim.AllowN(now, 1)
-		addr.lim.AllowN(now, 1)
-		acct.lim.AllowN(now, 1)
+	a.t.finish(a, func(now time.Time, bs []*bucket) {
+		for _, b := range bs {
+			b.lim.AllowN(now, 1)
+		}
 	})
 }
 
-// Succeeded forgets the pair's failures: the owner typed the password
-// right. The address and the account keep theirs: one good login must
-// not buy an address a fresh round of guesses on other accounts, nor
-// reset what many addresses spent on this one.
+// Succeeded forgets the failures of the first bucket, the pair's (or the
+// device's): the owner typed the password right. The address and the
+// account keep theirs: one good login must not buy an address a fresh
+// round of guesses on other accounts, nor reset what many addresses spent
+// on this one.
 func (a *Attempt) Succeeded() {
-	a.t.finish(a, func(now time.Time, pair, _, _ *bucket) {
-		pair.lim = rate.NewLimiter(a.t.limits.PairRate, a.t.limits.PairBurst)
+	a.t.finish(a, func(now time.Time, bs []*bucket) {
+		bs[0].lim = rate.NewLimiter(a.t.limits.PairRate, a.t.limits.PairBurst)
 	})
 }
 
 // Abandon ends an attempt that was neither right nor wrong (the server was
 // busy): nothing is counted.
 func (a *Attempt) Abandon() {
-	a.t.finish(a, func(time.Time, *bucket, *bucket, *bucket) {})
+	a.t.finish(a, func(time.Time, []*bucket) {})
 }
 
 // sweep forgets full, idle buckets once a minute (or now, when forced):

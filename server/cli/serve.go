@@ -199,6 +199,7 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	if err != nil {
 		return err
 	}
+	accts.Devices = sealer // device cookies (accounts/device.go)
 
 	var webFiles fs.FS = web.Files
 	if cfg.webDir != "" {

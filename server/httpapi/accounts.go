@@ -117,6 +117,9 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, cookie)
+	if dc := s.Accounts.DeviceCookie(teacher.ID, r.TLS != nil); dc != nil {
+		http.SetCookie(w, dc)
+	}
 	next := "/"
 	if !teacher.HasPassword {
 		next = "/konto"
@@ -135,7 +138,11 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, protocol.ErrBadPayload, `body must be JSON: {"name": "...", "password": "..."}`)
 		return
 	}
-	cookie, err := s.Accounts.Login(r.Context(), req.Name, req.Password, s.clientAddr(r), r.TLS != nil)
+	var device string
+	if c, err := r.Cookie(accounts.DeviceCookieName); err == nil {
+		device = c.Value
+	}
+	cookie, err := s.Accounts.LoginFrom(r.Context(), req.Name, req.Password, s.clientAddr(r), device, r.TLS != nil)
 	if err != nil {
 		s.accountError(w, err)
 		return
@@ -145,6 +152,9 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		writeJSON(w, http.StatusOK, struct{}{})
 		return
+	}
+	if dc := s.Accounts.DeviceCookie(t.ID, r.TLS != nil); dc != nil {
+		http.SetCookie(w, dc) // this browser: its own login budget from now on
 	}
 	writeJSON(w, http.StatusOK, protocol.Me{Teacher: protocol.TeacherInfo{ID: t.ID, Name: t.Name}})
 }

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"ersatzraum/app/protocol"
+	"ersatzraum/server/accounts"
 	"ersatzraum/server/admission"
 )
 
@@ -236,4 +237,31 @@ func TestPasswordChangeNeedsTheOldPasswordAndEndsOtherSessions(t *testing.T) {
 		t.Fatalf("new password from a fresh link: HTTP %d", resp.StatusCode)
 	}
 	expectAPIError(t, e.do("GET", "/api/me", nil, pc), http.StatusUnauthorized, protocol.ErrUnauthorized)
+}
+
+// A student at the school (same address as the staff room) cannot lock
+// the teacher out: her browser carries the device cookie of an earlier
+// login, and with it her right password still works while the address is
+// throttled for her name.
+func TestWrongPasswordsFromTheSameAddressDoNotLockOutTheOwnersBrowser(t *testing.T) {
+	e := newEnv(t)
+	tch, _ := e.teacher("Emil")
+	e.accounts.SetPassword(context.Background(), tch.ID, "richtiges-passwort")
+	resp := e.postJSON("/api/login", `{"name":"Emil","password":"richtiges-passwort"}`, nil, nil)
+	var device *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == accounts.DeviceCookieName {
+			device = c
+		}
+	}
+	if device == nil || !device.HttpOnly || device.SameSite != http.SameSiteStrictMode {
+		t.Fatalf("login set no proper device cookie: %+v", resp.Cookies())
+	}
+	for range accounts.DefaultThrottleLimits.PairBurst {
+		expectAPIError(t, e.postJSON("/api/login", `{"name":"Emil","password":"geraten-geraten"}`, nil, nil), http.StatusUnauthorized, protocol.ErrBadLogin)
+	}
+	expectAPIError(t, e.postJSON("/api/login", `{"name":"Emil","password":"richtiges-passwort"}`, nil, nil), http.StatusTooManyRequests, protocol.ErrRateLimited)
+	if resp := e.postJSON("/api/login", `{"name":"Emil","password":"richtiges-passwort"}`, device, nil); resp.StatusCode != http.StatusOK || sessionCookie(resp) == nil {
+		t.Fatalf("owner's browser locked out: HTTP %d", resp.StatusCode)
+	}
 }

@@ -119,6 +119,7 @@ func newEnvWith(t *testing.T, adjust func(*Server)) *env {
 	if s.Sealer, err = codes.NewSealer(make([]byte, 32)); err != nil {
 		t.Fatal(err)
 	}
+	accts.Devices = s.Sealer
 	if adjust != nil {
 		adjust(s)
 		if g, ok := s.Guard.(*admission.Gate); ok {
