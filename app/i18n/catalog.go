@@ -284,6 +284,14 @@ var catalogs = map[Lang]map[string]string{
 		"join.remember":        "Auf diesem Gerät merken",
 		"join.remember.hint":   "Nur auf deinem eigenen Gerät ankreuzen: Dann bietet die Startseite deinen Link beim nächsten Mal an. Auf einem Computer, den auch andere benutzen, frei lassen.",
 		"join.remember.forget": "Auf diesem Gerät vergessen",
+
+		// Issue 16, part A: limits against a hostile student.
+		"account.current":      "Jetziges Passwort",
+		"account.current.rule": "Zum Ändern brauchen Sie Ihr jetziges Passwort. Vergessen? Die Schul-IT gibt Ihnen einen neuen Anmeldelink; mit ihm geht es ohne.",
+		"account.wrongcurrent": "Das jetzige Passwort stimmt nicht. Vergessen? Bitten Sie die Schul-IT um einen neuen Anmeldelink.",
+		"account.others":       "Auf allen anderen Geräten sind Sie jetzt abgemeldet.",
+		"error.lobby-full":     "Der Warteraum ist voll. Bitte versuche es in ein paar Minuten noch einmal oder frag deine Lehrkraft nach deinem persönlichen Link.",
+		"error.quota":          "Der Speicherplatz für Abgaben ist aufgebraucht (für dich oder deine Klasse). Bitte sag deiner Lehrkraft Bescheid.",
 	},
 	English: {
 		"app.name":                       "Ersatzraum",
@@ -568,5 +576,13 @@ var catalogs = map[Lang]map[string]string{
 		"join.remember":        "Remember on this device",
 		"join.remember.hint":   "Tick this only on your own device: the start page then offers your link next time. Leave it empty on a computer others use too.",
 		"join.remember.forget": "Forget on this device",
+
+		// Issue 16, part A: limits against a hostile student.
+		"account.current":      "Current password",
+		"account.current.rule": "To change it you need your current password. Forgot it? The school's IT gives you a new login link; with it you do not need it.",
+		"account.wrongcurrent": "The current password is wrong. Forgot it? Ask the school's IT for a new login link.",
+		"account.others":       "You are now signed out on every other device.",
+		"error.lobby-full":     "The waiting room is full. Please try again in a few minutes or ask your teacher for your personal link.",
+		"error.quota":          "The storage for hand-ins is used up (yours or your class's). Please tell your teacher.",
 	},
 }

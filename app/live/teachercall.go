@@ -239,15 +239,8 @@ func (c *TeacherCall) handle(env protocol.Envelope) {
 			return
 		}
 		c.signal(sig)
-	case protocol.TypeLobby:
-		var lobby protocol.LobbyState
-		if protocol.DecodeData(env, &lobby) != nil {
-			return
-		}
-		if len(lobby.Waiting) > len(c.view.Waiting) {
-			c.announce(AnnounceKnock, lobby.Waiting[len(lobby.Waiting)-1].Name)
-		}
-		c.view.Waiting = lobby.Waiting
+	case protocol.TypeLobbyAdd, protocol.TypeLobbyRemove:
+		c.lobbyChange(env)
 	case protocol.TypeLessonState:
 		var ls protocol.LockState
 		if protocol.DecodeData(env, &ls) != nil {
@@ -461,4 +454,25 @@ func (c *TeacherCall) checkLinks() {
 	}
 	c.view.Relayed, c.view.Quality = relayed, quality
 	c.changed()
+}
+
+// lobbyChange applies a change of the lobby (the welcome carried all of
+// it): a knock is appended and announced, students who left are dropped.
+// The view gets a new slice, so that a published view never changes.
+func (c *TeacherCall) lobbyChange(env protocol.Envelope) {
+	switch env.Type {
+	case protocol.TypeLobbyAdd:
+		var k protocol.Knock
+		if protocol.DecodeData(env, &k) != nil || slices.ContainsFunc(c.view.Waiting, func(w protocol.Knock) bool { return w.ID == k.ID }) {
+			return
+		}
+		c.view.Waiting = append(slices.Clip(c.view.Waiting), k)
+		c.announce(AnnounceKnock, k.Name)
+	case protocol.TypeLobbyRemove:
+		var r protocol.LobbyRemoval
+		if protocol.DecodeData(env, &r) != nil {
+			return
+		}
+		c.view.Waiting = slices.DeleteFunc(slices.Clone(c.view.Waiting), func(w protocol.Knock) bool { return slices.Contains(r.IDs, w.ID) })
+	}
 }

@@ -48,7 +48,6 @@ const (
 	TypeTeacherStatus = "teacher-status" // server → student: teacher came or went
 	TypeLessonEnded   = "lesson-ended"   // server → all: the lesson is over
 	TypeWaiting       = "waiting"        // server → student: in the lobby until admitted
-	TypeLobby         = "lobby"          // server → teacher: who is waiting
 	TypeLessonState   = "lesson-state"   // server → teacher: locked or not
 	TypeCalled        = "called"         // server → student: called on, or not any more
 	TypeMuted         = "muted"          // server → student: the teacher muted you
@@ -360,7 +359,7 @@ func FinalClose(code int) bool {
 	switch code {
 	case CloseNormal, CloseUnauthorized, CloseForbidden, CloseUnknownLesson,
 		CloseReplaced, CloseLessonEnded, CloseBadHello, CloseRejected,
-		CloseLocked, CloseRemoved:
+		CloseLocked, CloseRemoved, CloseLobbyFull:
 		return true
 	}
 	return false

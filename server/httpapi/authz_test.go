@@ -45,9 +45,9 @@ func (w *authzWorld) knock(t *testing.T) {
 	w.eve = dialWS(t, w.e, nil)
 	sendWS(t, w.eve, protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Code: w.classA.Code, Name: "Eve"})
 	readWS(t, w.eve, protocol.TypeWaiting, nil)
-	var lobby protocol.LobbyState
-	readWS(t, w.teacherAWS, protocol.TypeLobby, &lobby)
-	w.eveID = lobby.Waiting[0].ID
+	var knock protocol.Knock
+	readWS(t, w.teacherAWS, protocol.TypeLobbyAdd, &knock)
+	w.eveID = knock.ID
 	// Max, on the class list, is in the lesson: calls, mutes and removals
 	// aimed at him show whether a message took effect.
 	w.max = dialWS(t, w.e, nil)

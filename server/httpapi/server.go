@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"sync"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -63,8 +64,13 @@ type Server struct {
 	Files *files.Store
 	// Guard limits wrong personal links per address (nil: no limit).
 	Guard interface {
-		MayGuess(netip.Addr) bool
-		GuessFailed(netip.Addr)
+		TokenFailed(netip.Addr) bool
 	}
-	Log *slog.Logger
+	// Quota bounds hand-ins per student and class (zero: DefaultQuota).
+	Quota Quota
+	Log   *slog.Logger
+
+	// handInMu makes a hand-in's last quota check and its storing one
+	// step (quota.go).
+	handInMu sync.Mutex
 }

@@ -203,13 +203,6 @@ func (s *Session) helloTeacher(h protocol.Hello) {
 }
 
 func (s *Session) helloStudent(h protocol.Hello) {
-	// Wrong codes and links are limited per address; the limit is checked
-	// before the lookup, so that a guesser learns nothing once it is reached.
-	if !s.hub.Guard.MayGuess(s.ident.Addr) {
-		s.hub.Meter.Disconnected("guessing")
-		s.fail(protocol.CloseRateLimited, protocol.ErrRateLimited, "too many wrong join codes from your address; try again in a minute")
-		return
-	}
 	r, known, ok := s.findRoom(h)
 	if !ok {
 		return
@@ -285,9 +278,15 @@ func (s *Session) helloStudent(h protocol.Hello) {
 // link names. It reports false after refusing the hello.
 func (s *Session) findRoom(h protocol.Hello) (r *room, known *RosterStudent, ok bool) {
 	if h.Personal != "" {
+		// A personal link cannot be guessed: a right one is always let
+		// through, whatever others behind the same address sent.
 		p, found := s.hub.personalByHash(codes.HashToken(h.Personal))
 		if !found {
-			s.hub.Guard.GuessFailed(s.ident.Addr)
+			if !s.hub.Guard.TokenFailed(s.ident.Addr) {
+				s.hub.Meter.Disconnected("guessing")
+				s.fail(protocol.CloseRateLimited, protocol.ErrRateLimited, "too many wrong personal links from your address; try again in a minute")
+				return nil, nil, false
+			}
 			s.fail(protocol.CloseUnknownLesson, protocol.ErrUnknownLesson, "this personal link is not valid (any more)")
 			return nil, nil, false
 		}
@@ -296,6 +295,14 @@ func (s *Session) findRoom(h protocol.Hello) (r *room, known *RosterStudent, ok 
 			return nil, nil, false
 		}
 		return r, p.student, true
+	}
+	// Wrong codes are limited per address; the limit is checked before
+	// the lookup, so that a guesser learns nothing once it is reached. The
+	// budget fits a school behind one address (package admission).
+	if !s.hub.Guard.MayGuess(s.ident.Addr) {
+		s.hub.Meter.Disconnected("guessing")
+		s.fail(protocol.CloseRateLimited, protocol.ErrRateLimited, "too many wrong join codes from your address; try again in a minute, or use your personal link")
+		return nil, nil, false
 	}
 	code := codes.NormalizeCode(h.Code)
 	if code == "" {
@@ -512,8 +519,8 @@ func (s *Session) Closed() {
 		}
 	case protocol.RoleStudent:
 		if s.waitingID != "" {
-			if r.removeWaiter(s.waitingID) != nil {
-				r.notifyLobby()
+			if w := r.removeWaiter(s.waitingID); w != nil {
+				r.notifyLobbyLeft([]string{w.id})
 			}
 			return
 		}
