@@ -107,6 +107,9 @@ type Hub struct {
 	// ICE returns the ICE configuration for one participant (its TURN
 	// credentials are per participant); nil means none.
 	ICE func(participant string) *protocol.ICEConfig
+	// Checks keeps the quick-check results a teacher saves; nil refuses
+	// saving.
+	Checks CheckStore
 
 	rec Recorder
 	log *slog.Logger
@@ -245,6 +248,8 @@ type room struct {
 	ended    bool
 	locked   bool
 	waiting  []*waiter // the lobby, oldest first
+	chat     chatRoom  // the lesson chat (chat.go)
+	check    checkRoom // the running quick check (quickcheck.go)
 }
 
 type student struct {
