@@ -169,6 +169,7 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	writer := roster.NewWriter(db, log, storeTimer.Observe)
 	defer writer.Close()
 	hub := signaling.NewHub(writer, log)
+	hub.Checks = db
 	turnSvc, err := startTURN(&cfg.turn, cfg.data, log)
 	if err != nil {
 		return err
