@@ -35,7 +35,9 @@ func (c *TeacherCall) OpenCheck(question string, options []string, named bool) {
 }
 
 // CloseCheck takes no more answers.
-func (c *TeacherCall) CloseCheck(id string) { c.send(protocol.TypeCheckClose, protocol.CheckRef{ID: id}) }
+func (c *TeacherCall) CloseCheck(id string) {
+	c.send(protocol.TypeCheckClose, protocol.CheckRef{ID: id})
+}
 
 // ShowCheck shows the result to the class, or hides it.
 func (c *TeacherCall) ShowCheck(id string, shown bool) {
