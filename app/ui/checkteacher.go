@@ -185,7 +185,9 @@ func (c *TeacherCheck) renderTally() app.UI {
 			return app.P().ID("check-waiting").Class("muted").Text(i18n.T(l, "check.all"))
 		}),
 		app.If(!t.Open, func() app.UI { return app.P().Class("notice").Text(i18n.T(l, "check.closed")) }),
-		app.If(t.Saved, func() app.UI { return app.P().ID("check-saved").Class("notice").Role("status").Text(i18n.T(l, "check.saved")) }),
+		app.If(t.Saved, func() app.UI {
+			return app.P().ID("check-saved").Class("notice").Role("status").Text(i18n.T(l, "check.saved"))
+		}),
 		app.Div().Class("actions-row").Body(
 			app.If(t.Open, func() app.UI {
 				return app.Button().ID("check-close").Class("button").Text(i18n.T(l, "check.close")).
