@@ -104,4 +104,7 @@ type CheckRecord struct {
 	// Present is how many students were in the lesson when it was saved.
 	Present int   `json:"present"`
 	SavedAt int64 `json:"savedAt"` // Unix milliseconds
+	// The lesson's title and start (Unix milliseconds), in a class's list.
+	LessonTitle     string `json:"lessonTitle,omitempty"`
+	LessonStartedAt int64  `json:"lessonStartedAt,omitempty"`
 }

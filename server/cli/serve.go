@@ -214,6 +214,7 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 		Classes:   db,
 		ClassHost: hub,
 		Records:   db,
+		Checks:    db,
 		Board:     db,
 		Sealer:    sealer,
 		Files:     fileStore,

@@ -105,6 +105,7 @@ func newEnv(t *testing.T) *env {
 		Log: log,
 	}
 	s.Classes, s.ClassHost, s.Records, s.Board = db, hub, db, db
+	s.Checks, hub.Checks = db, db
 	s.Guard = admission.NewGate(admission.DefaultLimits)
 	s.Files = files.New(t.TempDir())
 	if s.Sealer, err = codes.NewSealer(make([]byte, 32)); err != nil {

@@ -38,14 +38,34 @@ func (s *DB) LessonChecks(ctx context.Context, lessonID string) ([]protocol.Chec
 		 FROM quick_checks WHERE lesson_id = ? ORDER BY saved_at, id`, lessonID)
 }
 
+// ClassChecks returns the saved results of a class's lessons, oldest
+// first, with each lesson's title and start.
+func (s *DB) ClassChecks(ctx context.Context, classID string) ([]protocol.CheckRecord, error) {
+	return queryAll(ctx, s.sql, func(row scanner) (protocol.CheckRecord, error) {
+		var rec protocol.CheckRecord
+		var options, counts string
+		if err := row.Scan(&rec.ID, &rec.LessonID, &rec.Question, &options, &counts, &rec.Answered, &rec.Present, &rec.SavedAt,
+			&rec.LessonTitle, &rec.LessonStartedAt); err != nil {
+			return rec, err
+		}
+		return rec, decodeCheck(&rec, options, counts)
+	}, `SELECT q.id, q.lesson_id, q.question, q.options, q.counts, q.answered, q.present, q.saved_at, l.title, l.created_at
+		 FROM quick_checks q JOIN lessons l ON l.id = q.lesson_id
+		 WHERE l.class_id = ? ORDER BY l.created_at, q.saved_at, q.id`, classID)
+}
+
 func scanCheck(row scanner) (protocol.CheckRecord, error) {
 	var rec protocol.CheckRecord
 	var options, counts string
 	if err := row.Scan(&rec.ID, &rec.LessonID, &rec.Question, &options, &counts, &rec.Answered, &rec.Present, &rec.SavedAt); err != nil {
 		return rec, err
 	}
+	return rec, decodeCheck(&rec, options, counts)
+}
+
+func decodeCheck(rec *protocol.CheckRecord, options, counts string) error {
 	if err := json.Unmarshal([]byte(options), &rec.Options); err != nil {
-		return rec, err
+		return err
 	}
-	return rec, json.Unmarshal([]byte(counts), &rec.Counts)
+	return json.Unmarshal([]byte(counts), &rec.Counts)
 }
