@@ -61,7 +61,7 @@ func (p *StudentCheckPanel) renderQuestion() app.UI {
 		}),
 		app.If(len(q.Counts) == len(q.Options), func() app.UI {
 			return app.Div().ID("check-result").Body(
-				app.H3().Text(i18n.T(l, "check.result")),
+				app.P().Body(app.Strong().Text(i18n.T(l, "check.result"))),
 				app.Ol().Class("check-results").Body(
 					app.Range(q.Options).Slice(func(i int) app.UI {
 						return app.Li().DataSet("option", i).DataSet("count", q.Counts[i]).Body(

@@ -170,7 +170,9 @@ func (c *TeacherCheck) renderTally() app.UI {
 				}
 				return app.Li().DataSet("option", i).DataSet("count", n).Body(
 					app.Span().Class("label").Text(t.Options[i]),
-					app.Meter().Max(float64(max)).Value(float64(n)).Aria("hidden", true),
+					app.Span().Class("bar-track").Aria("hidden", true).Body(
+						app.Span().Class("bar-fill").Style("width", strconv.Itoa(n*100/max)+"%"),
+					),
 					app.Strong().Class("count").Text(i18n.T(l, "check.count", n)),
 					app.If(t.Named && len(byOption[i]) > 0, func() app.UI {
 						return app.Span().Class("names muted").Text(strings.Join(byOption[i], ", "))
