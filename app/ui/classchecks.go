@@ -85,7 +85,7 @@ func (c *ClassChecks) Render() app.UI {
 		),
 		app.If(len(c.recs) > 0, func() app.UI {
 			return app.A().ID("class-checks-csv").Class("button secondary").
-				Href(serverURL()+"/api/classes/"+c.ClassID+"/checks.csv").Download("Schnellabfragen.csv").
+				Href(serverURL() + "/api/classes/" + c.ClassID + "/checks.csv").Download("Schnellabfragen.csv").
 				Text(i18n.T(l, "records.checks.csv"))
 		}),
 		app.If(c.err != "", func() app.UI { return app.P().Class("error").Role("alert").Text(c.err) }),
