@@ -49,7 +49,11 @@ func TestLessonChatAndQuickCheck(t *testing.T) {
 		b    context.Context
 		name string
 	}{{lea, "Lea"}, {omer, "Ömer"}, {ida, idaName}} {
-		joinAdmitted(t, teacher, s.b, link, s.name, false)
+		joinAsStudent(t, s.b, link, s.name, false)
+		waitFor(t, s.b, s.name+" sees the waiting room", `document.querySelector('#join-status[data-state="lobby"]')`, 30*time.Second)
+		// By a click in the page: a CSS selector cannot carry the name's
+		// "<" as JSON escapes it.
+		waitFor(t, teacher, "admit "+s.name, `(() => { const k = [...document.querySelectorAll('.knock')].find(k => k.dataset.name === `+jsString(s.name)+`); if (!k) return false; k.querySelector('.admit').click(); return true; })()`, 30*time.Second)
 		waitFor(t, s.b, s.name+" can chat", `(document.querySelector('#chat-input') || {}).matches?.(':enabled')`, 30*time.Second)
 	}
 	waitFor(t, teacher, "teacher can chat", `(document.querySelector('#chat-input') || {}).matches?.(':enabled')`, 30*time.Second)
