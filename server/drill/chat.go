@@ -22,6 +22,9 @@ import (
 // chatClassSize is a full class.
 const chatClassSize = 30
 
+// chatJoinGap spaces the chat classes' joins.
+const chatJoinGap = 20 * time.Millisecond
+
 // chatStamp marks a drill chat message; the sender's clock follows.
 const chatStamp = stampPrefix + "chat "
 
@@ -45,17 +48,17 @@ type ChatReport struct {
 // every join has ended.
 func (r *run) chatStudents(ctx context.Context, lessons []lesson) []*student {
 	var out []*student
-	sem := make(chan struct{}, 32)
 	for c := range lessons {
 		for i := range chatClassSize {
+			if ctx.Err() != nil {
+				break
+			}
 			s := &student{n: 100000 + c*chatClassSize + i, lesson: &lessons[c], chat: true}
 			out = append(out, s)
 			r.joins.Add(1)
-			sem <- struct{}{}
-			go func() {
-				defer func() { <-sem }()
-				r.runStudent(ctx, s)
-			}()
+			go r.runStudent(ctx, s) // reads until the drill closes it
+			// A class arriving within a second or two, not in one instant.
+			time.Sleep(chatJoinGap)
 		}
 	}
 	r.joins.Wait()

@@ -176,7 +176,11 @@ func (r Report) WriteText(w io.Writer) {
 		fmt.Fprintf(w, ", skipped %d: no student free to send", r.HoldSkipped)
 	}
 	fmt.Fprintln(w, ")")
-	fmt.Fprintf(w, "negotiated   %d of %d students; answers queued at the teacher ms %s\n", r.Negotiated, r.Students, r.AnswerQueue)
+	students := r.Students
+	if r.Chat != nil {
+		students += r.Chat.Students
+	}
+	fmt.Fprintf(w, "negotiated   %d of %d students; answers queued at the teacher ms %s\n", r.Negotiated, students, r.AnswerQueue)
 	fmt.Fprintf(w, "dropped      %d\n", r.Dropped)
 	writeCounts(w, "  dropped: ", r.Drops)
 	if len(r.ServerErrors) > 0 {
