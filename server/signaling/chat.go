@@ -165,15 +165,30 @@ func (c *chatRoom) limiter(id string) *rate.Limiter {
 
 // chatRelay sends a message to everyone who may see it: the teacher, and
 // the class or only the sender of a question. The room is locked.
+//
+// Classmates get one encoding of the message (only the sender's own copy
+// differs), so a busy class costs one encoding per message, not one per
+// receiver. A classmate whose send queue is full misses the message
+// rather than losing the connection: chat must never cost a student the
+// lesson's picture and sound (the queue is also the signaling's). The
+// teacher's and the sender's copies go the normal way.
 func (r *room) chatRelay(msg protocol.ChatMessage) {
 	if r.teacher != nil {
 		r.teacher.send(protocol.MustEncode(protocol.TypeChatMessage, forTeacher(msg)))
 	}
+	var others []byte
 	for id, st := range r.students {
 		if st.conn == nil || !visibleTo(msg, id) {
 			continue
 		}
-		st.conn.send(protocol.MustEncode(protocol.TypeChatMessage, forStudent(msg, id)))
+		if id == msg.From {
+			st.conn.send(protocol.MustEncode(protocol.TypeChatMessage, forStudent(msg, id)))
+			continue
+		}
+		if others == nil {
+			others = protocol.MustEncode(protocol.TypeChatMessage, forStudent(msg, ""))
+		}
+		st.conn.conn.Send(others) // full: this one message is missed
 	}
 }
 

@@ -431,3 +431,21 @@ func (c *client) skipToError(code string) {
 		}
 	}
 }
+
+// A classmate whose send queue is full misses a chat message but keeps
+// the connection (and with it the lesson's signaling); the others get it.
+func TestChatNeverDisconnectsASlowClassmate(t *testing.T) {
+	l := newChatLesson(t)
+	l.omer.conn.setFull(true)
+	chatSend(l.lea, "c1", protocol.ChatToClass, "für alle")
+	expectChat(t, l.teacher)
+	expectChat(t, l.lea)
+	expectAck(t, l.lea, "c1", "")
+	l.omer.expectOpen()
+	l.omer.conn.setFull(false)
+	l.omer.expectNothing()
+	chatSend(l.lea, "c2", protocol.ChatToClass, "wieder da?")
+	if m := expectChat(t, l.omer); m.Text != "wieder da?" {
+		t.Fatalf("got %+v", m)
+	}
+}
