@@ -33,6 +33,8 @@ type TeacherView struct {
 	Error       string // the last refusal's error code
 	Ended       bool   // the lesson is over
 	Closed      string // the connection ended for good, with this reason
+	Chat        ChatView
+	Tally       *protocol.CheckTally // the running quick check; nil: none
 }
 
 // TeacherCall is the teacher's side of a live lesson: the signaling
@@ -61,6 +63,7 @@ type TeacherCall struct {
 	audioOnly map[string]bool // students who get no video from the teacher
 	ice       *protocol.ICEConfig
 	over      bool // the call has ended; timers stop
+	chat      chatBox
 }
 
 // Timings of the teacher's call.
@@ -102,6 +105,7 @@ func (c *TeacherCall) setup() {
 		OnMessage: c.handle,
 		OnState:   c.stateChanged,
 	}
+	c.chat.init(&c.view.Chat, c.client, c.changed)
 }
 
 // run opens the media, then serves the connection until the end. The
@@ -191,6 +195,7 @@ func (c *TeacherCall) snapshot() TeacherView {
 }
 
 func (c *TeacherCall) stateChanged(st State, code int, reason string) {
+	c.chat.connection(st)
 	if st != Closed {
 		return
 	}
@@ -226,6 +231,8 @@ func (c *TeacherCall) handle(env protocol.Envelope) {
 		for _, e := range w.RollCall {
 			c.track(e)
 		}
+		c.chat.welcome(w.Chat)
+		c.view.Tally = tallyOrNil(w.Tally)
 	case protocol.TypeParticipant:
 		var e protocol.Entry
 		if protocol.DecodeData(env, &e) != nil {
@@ -259,6 +266,9 @@ func (c *TeacherCall) handle(env protocol.Envelope) {
 		}
 		c.view.Error = e.Code
 	default:
+		if !c.chat.handle(env) {
+			c.handleTally(env)
+		}
 		return
 	}
 	c.changed()

@@ -149,6 +149,13 @@ type Welcome struct {
 	// that showed the student as called on before a reconnect shows what
 	// this says (a call-on does not survive a server restart).
 	Called bool `json:"called,omitempty"`
+	// Chat is the lesson chat's rules and the recent messages this
+	// participant may see; absent: chat on, no messages (chat.go).
+	Chat *ChatState `json:"chat,omitempty"`
+	// Check is a student's running quick check, Tally the teacher's;
+	// absent: none (quickcheck.go).
+	Check *StudentCheck `json:"check,omitempty"`
+	Tally *CheckTally   `json:"tally,omitempty"`
 }
 
 // Knock is a student waiting in the lobby.

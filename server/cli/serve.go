@@ -171,6 +171,7 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	writer := roster.NewWriter(db, log, storeTimer.Observe)
 	defer writer.Close()
 	hub := signaling.NewHub(writer, log)
+	hub.Checks = db
 	turnSvc, err := startTURN(&cfg.turn, cfg.data, hub.Present, log)
 	if err != nil {
 		return err
@@ -220,6 +221,7 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 		Classes:   db,
 		ClassHost: hub,
 		Records:   db,
+		Checks:    db,
 		Board:     db,
 		Sealer:    sealer,
 		Files:     fileStore,

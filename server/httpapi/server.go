@@ -58,6 +58,8 @@ type Server struct {
 	// Records reads the roll call's history (records.go); nil: no record
 	// routes.
 	Records RecordStore
+	// Checks reads saved quick-check results (checks.go); nil: no routes.
+	Checks CheckStore
 	// Board keeps the assignment board's rows (board.go), Files their
 	// bytes; without either the board answers 503.
 	Board BoardStore

@@ -115,6 +115,7 @@ func newEnvWith(t *testing.T, adjust func(*Server)) *env {
 	// One gate for the WebSocket and the HTTP API, as in production.
 	gate := admission.NewGate(admission.DefaultLimits)
 	s.Guard, hub.Guard = gate, gate
+	s.Checks, hub.Checks = db, db
 	s.Files = files.New(t.TempDir())
 	if s.Sealer, err = codes.NewSealer(make([]byte, 32)); err != nil {
 		t.Fatal(err)

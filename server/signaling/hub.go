@@ -116,6 +116,10 @@ type Hub struct {
 	// It must not block or call back into the hub.
 	Revoked func(participant string)
 
+	// Checks keeps the quick-check results a teacher saves; nil refuses
+	// saving.
+	Checks CheckStore
+
 	rec Recorder
 	log *slog.Logger
 	now func() time.Time
@@ -264,6 +268,8 @@ type room struct {
 	// restored activity); with no connection left, EndIdleLessons
 	// counts from it.
 	lastSeen time.Time
+	chat     chatRoom  // the lesson chat (chat.go)
+	check    checkRoom // the running quick check (quickcheck.go)
 }
 
 type student struct {

@@ -110,6 +110,10 @@ func (s *Session) Receive(raw []byte) {
 		decoded(s, env, s.hand)
 	case protocol.TypeMedia:
 		decoded(s, env, s.media)
+	case protocol.TypeChat, protocol.TypeChatDelete, protocol.TypeChatMode, protocol.TypeChatMute:
+		s.chatReceive(env)
+	case protocol.TypeCheckOpen, protocol.TypeCheckAnswer, protocol.TypeCheckClose, protocol.TypeCheckShow, protocol.TypeCheckSave:
+		s.checkReceive(env)
 	default:
 		// Unknown types are refused but not fatal, so that a newer client
 		// can talk to an older server.
@@ -193,6 +197,8 @@ func (s *Session) helloTeacher(h protocol.Hello) {
 		Lobby:    r.lobbyState().Waiting,
 		Locked:   r.locked,
 		ICE:      s.hub.iceFor(teacherICEPrefix + s.ident.TeacherID),
+		Chat:     r.chatWelcome(protocol.TeacherPeer),
+		Tally:    r.tallyWelcome(),
 	}))
 	online := protocol.MustEncode(protocol.TypeTeacherStatus, protocol.TeacherStatus{Online: true, Fresh: h.Fresh})
 	for _, st := range r.students {
@@ -376,6 +382,8 @@ func (s *Session) enter(r *room, st *student, fresh bool) {
 		ICE:           s.hub.iceFor(st.line.ParticipantID),
 		Name:          st.line.Name,
 		Called:        st.called,
+		Chat:          r.chatWelcome(st.line.ParticipantID),
+		Check:         r.checkWelcome(st.line.ParticipantID),
 	}))
 	r.notifyTeacher(st)
 }
@@ -383,6 +391,7 @@ func (s *Session) enter(r *room, st *student, fresh bool) {
 func (r *room) notifyTeacher(st *student) {
 	if r.teacher != nil {
 		r.teacher.send(protocol.MustEncode(protocol.TypeParticipant, st.entry()))
+		r.checkParticipantChanged()
 	}
 }
 

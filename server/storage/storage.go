@@ -229,4 +229,19 @@ CREATE INDEX handin_files_hash ON handin_files(hash);
 ALTER TABLE attendance ADD COLUMN listed INTEGER NOT NULL DEFAULT 0;
 UPDATE attendance SET listed = 1 WHERE substr(participant_id, 1, 2) = 'r-';
 `,
+	// 6: quick-check results a teacher saved (server/signaling): counts
+	// only, never who answered what. Kept as long as attendance.
+	`
+CREATE TABLE IF NOT EXISTS quick_checks (
+	id        TEXT PRIMARY KEY,
+	lesson_id TEXT NOT NULL REFERENCES lessons(id) ON DELETE CASCADE,
+	question  TEXT NOT NULL,
+	options   TEXT NOT NULL,
+	counts    TEXT NOT NULL,
+	answered  INTEGER NOT NULL,
+	present   INTEGER NOT NULL,
+	saved_at  INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS quick_checks_lesson ON quick_checks(lesson_id, saved_at);
+`,
 }
