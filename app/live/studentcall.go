@@ -45,6 +45,8 @@ type StudentView struct {
 	MediaError  string // why camera and microphone could not be opened
 	Error       string // the last refusal's error code
 	Closed      string // PhaseClosed: the reason
+	Chat        ChatView
+	Check       *protocol.StudentCheck // the running quick check; nil: none
 }
 
 // ResumeStore keeps a student's resume token for the browser tab, so that
@@ -82,6 +84,7 @@ type StudentCall struct {
 	peer      PeerConn
 	teacherUp bool
 	ice       *protocol.ICEConfig
+	chat      chatBox
 }
 
 // Timings of the student's recovery.
@@ -118,6 +121,7 @@ func (c *StudentCall) setup() {
 		OnMessage: c.handle,
 		OnState:   c.stateChanged,
 	}
+	c.chat.init(&c.view.Chat, c.client, c.changed)
 }
 
 func (c *StudentCall) run() {
@@ -198,6 +202,7 @@ func (c *StudentCall) publish() {
 }
 
 func (c *StudentCall) stateChanged(st State, code int, reason string) {
+	c.chat.connection(st)
 	switch st {
 	case Connected:
 		c.view.Reconnecting = false
@@ -246,6 +251,8 @@ func (c *StudentCall) handle(env protocol.Envelope) {
 			c.view.Name = w.Name
 		}
 		c.teacherUp = w.TeacherOnline
+		c.chat.welcome(w.Chat)
+		c.view.Check = checkOrNil(w.Check)
 		// After a signaling reconnect a working connection is kept:
 		// media flowed on while the server was away.
 		if w.TeacherOnline {
@@ -301,6 +308,9 @@ func (c *StudentCall) handle(env protocol.Envelope) {
 		}
 		c.view.Error = e.Code
 	default:
+		if !c.chat.handle(env) {
+			c.handleCheck(env)
+		}
 		return
 	}
 	c.changed()

@@ -33,6 +33,8 @@ type TeacherView struct {
 	Error       string // the last refusal's error code
 	Ended       bool   // the lesson is over
 	Closed      string // the connection ended for good, with this reason
+	Chat        ChatView
+	Tally       *protocol.CheckTally // the running quick check; nil: none
 	// Sharing: the students get Screen in place of the camera.
 	Sharing    bool
 	Screen     Stream
@@ -71,6 +73,7 @@ type TeacherCall struct {
 	audioOnly map[string]bool // students who get no video from the teacher
 	ice       *protocol.ICEConfig
 	over      bool // the call has ended; timers stop
+	chat      chatBox
 	share     screenShare
 	relay     callOnRelay
 }
@@ -120,6 +123,7 @@ func (c *TeacherCall) setup() {
 		OnMessage: c.handle,
 		OnState:   c.stateChanged,
 	}
+	c.chat.init(&c.view.Chat, c.client, c.changed)
 }
 
 // run opens the media, then serves the connection until the end. The
@@ -209,6 +213,7 @@ func (c *TeacherCall) snapshot() TeacherView {
 }
 
 func (c *TeacherCall) stateChanged(st State, code int, reason string) {
+	c.chat.connection(st)
 	if st != Closed {
 		return
 	}
@@ -246,6 +251,8 @@ func (c *TeacherCall) handle(env protocol.Envelope) {
 		for _, e := range w.RollCall {
 			c.track(e)
 		}
+		c.chat.welcome(w.Chat)
+		c.view.Tally = tallyOrNil(w.Tally)
 		c.followCallOn(false)
 	case protocol.TypeParticipant:
 		var e protocol.Entry
@@ -261,15 +268,8 @@ func (c *TeacherCall) handle(env protocol.Envelope) {
 			return
 		}
 		c.signal(sig)
-	case protocol.TypeLobby:
-		var lobby protocol.LobbyState
-		if protocol.DecodeData(env, &lobby) != nil {
-			return
-		}
-		if len(lobby.Waiting) > len(c.view.Waiting) {
-			c.announce(AnnounceKnock, lobby.Waiting[len(lobby.Waiting)-1].Name)
-		}
-		c.view.Waiting = lobby.Waiting
+	case protocol.TypeLobbyAdd, protocol.TypeLobbyRemove:
+		c.lobbyChange(env)
 	case protocol.TypeLessonState:
 		var ls protocol.LockState
 		if protocol.DecodeData(env, &ls) != nil {
@@ -290,6 +290,9 @@ func (c *TeacherCall) handle(env protocol.Envelope) {
 		}
 		c.view.Error = e.Code
 	default:
+		if !c.chat.handle(env) {
+			c.handleTally(env)
+		}
 		return
 	}
 	c.changed()
@@ -495,4 +498,25 @@ func (c *TeacherCall) checkLinks() {
 	}
 	c.view.Relayed, c.view.Quality = relayed, quality
 	c.changed()
+}
+
+// lobbyChange applies a change of the lobby (the welcome carried all of
+// it): a knock is appended and announced, students who left are dropped.
+// The view gets a new slice, so that a published view never changes.
+func (c *TeacherCall) lobbyChange(env protocol.Envelope) {
+	switch env.Type {
+	case protocol.TypeLobbyAdd:
+		var k protocol.Knock
+		if protocol.DecodeData(env, &k) != nil || slices.ContainsFunc(c.view.Waiting, func(w protocol.Knock) bool { return w.ID == k.ID }) {
+			return
+		}
+		c.view.Waiting = append(slices.Clip(c.view.Waiting), k)
+		c.announce(AnnounceKnock, k.Name)
+	case protocol.TypeLobbyRemove:
+		var r protocol.LobbyRemoval
+		if protocol.DecodeData(env, &r) != nil {
+			return
+		}
+		c.view.Waiting = slices.DeleteFunc(slices.Clone(c.view.Waiting), func(w protocol.Knock) bool { return slices.Contains(r.IDs, w.ID) })
+	}
 }

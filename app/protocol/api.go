@@ -47,6 +47,9 @@ type LoginRequest struct {
 // PasswordRequest is the body of POST /api/password.
 type PasswordRequest struct {
 	Password string `json:"password"`
+	// Current is the password in use; needed unless the session was
+	// opened by a login link a moment ago (accounts.FreshLinkFor).
+	Current string `json:"current,omitempty"`
 }
 
 // Me answers GET /api/me (and a successful POST /api/login).

@@ -34,6 +34,7 @@ const (
 	MaxHandInFiles          = 5            // files in one hand-in
 	MaxAssignments          = 500          // on one class's board, archived included
 	MaxFileNameRunes        = 120
+	MaxHandInsPerAssignment = 20 // by one student on one assignment (a quota, issue 16)
 )
 
 // AttachmentTypes may be attached to an assignment, HandInTypes handed

@@ -48,7 +48,6 @@ const (
 	TypeTeacherStatus = "teacher-status" // server → student: teacher came or went
 	TypeLessonEnded   = "lesson-ended"   // server → all: the lesson is over
 	TypeWaiting       = "waiting"        // server → student: in the lobby until admitted
-	TypeLobby         = "lobby"          // server → teacher: who is waiting
 	TypeLessonState   = "lesson-state"   // server → teacher: locked or not
 	TypeCalled        = "called"         // server → student: called on, or not any more
 	TypeMuted         = "muted"          // server → student: the teacher muted you
@@ -150,6 +149,13 @@ type Welcome struct {
 	// that showed the student as called on before a reconnect shows what
 	// this says (a call-on does not survive a server restart).
 	Called bool `json:"called,omitempty"`
+	// Chat is the lesson chat's rules and the recent messages this
+	// participant may see; absent: chat on, no messages (chat.go).
+	Chat *ChatState `json:"chat,omitempty"`
+	// Check is a student's running quick check, Tally the teacher's;
+	// absent: none (quickcheck.go).
+	Check *StudentCheck `json:"check,omitempty"`
+	Tally *CheckTally   `json:"tally,omitempty"`
 }
 
 // Knock is a student waiting in the lobby.
@@ -360,7 +366,7 @@ func FinalClose(code int) bool {
 	switch code {
 	case CloseNormal, CloseUnauthorized, CloseForbidden, CloseUnknownLesson,
 		CloseReplaced, CloseLessonEnded, CloseBadHello, CloseRejected,
-		CloseLocked, CloseRemoved:
+		CloseLocked, CloseRemoved, CloseLobbyFull:
 		return true
 	}
 	return false

@@ -19,6 +19,7 @@ type Account struct {
 	loaded      bool // /api/me has answered
 	teacher     string
 	hasPassword bool
+	current     string // the password in use, to change it
 	password    string
 	repeat      string
 	err         string
@@ -60,6 +61,7 @@ func (a *Account) Render() app.UI {
 			}).ElseIf(a.saved, func() app.UI {
 				return app.Div().Body(
 					app.P().ID("password-saved").Class("notice").Role("status").Text(i18n.T(l, "account.saved")),
+					app.P().ID("password-others").Class("muted").Text(i18n.T(l, "account.others")),
 					app.P().Body(app.A().ID("account-home").Href("/").Class("button big").Text(i18n.T(l, "account.home"))),
 				)
 			}).Else(func() app.UI { return a.renderForm() }),
@@ -77,6 +79,19 @@ func (a *Account) renderForm() app.UI {
 			// A hidden user name lets password managers store the pair.
 			app.Input().Type("text").Attr("autocomplete", "username").Value(a.teacher).
 				ReadOnly(true).Hidden(true).Aria("hidden", "true").TabIndex(-1),
+			app.If(a.hasPassword, func() app.UI {
+				return app.Div().Body(
+					app.Label().For("current-password").Text(i18n.T(l, "account.current")),
+					app.Input().
+						ID("current-password").
+						Type("password").
+						Attr("autocomplete", "current-password").
+						Aria("describedby", "current-rule").
+						Value(a.current).
+						OnInput(a.ValueTo(&a.current)),
+					app.P().ID("current-rule").Class("hint").Text(i18n.T(l, "account.current.rule")),
+				)
+			}),
 			app.Label().For("new-password").Text(i18n.T(l, "account.new")),
 			app.Input().
 				ID("new-password").
@@ -119,16 +134,20 @@ func (a *Account) save(ctx app.Context, e app.Event) {
 		return
 	}
 	a.busy, a.err = true, ""
-	password := a.password
+	req := protocol.PasswordRequest{Password: a.password, Current: a.current}
 	ctx.Async(func() {
-		err := apiCall("POST", "/api/password", protocol.PasswordRequest{Password: password}, nil)
+		err := apiCall("POST", "/api/password", req, nil)
 		ctx.Dispatch(func(app.Context) {
 			a.busy = false
 			switch {
 			case err == nil:
-				a.saved, a.hasPassword, a.password, a.repeat = true, true, "", ""
+				a.saved, a.hasPassword, a.current, a.password, a.repeat = true, true, "", "", ""
 			case err.Error() == protocol.ErrWeakPassword:
 				a.err = i18n.T(a.lang, "account.weak")
+			case err.Error() == protocol.ErrWrongPassword:
+				a.err = i18n.T(a.lang, "account.wrongcurrent")
+			case err.Error() == protocol.ErrRateLimited:
+				a.err = i18n.T(a.lang, "login.throttled")
 			case err.Error() == protocol.ErrUnauthorized:
 				a.teacher = ""
 			case err.Error() == protocol.ErrBusy:

@@ -129,6 +129,7 @@ func (p *ClassPage) Render() app.UI {
 				app.If(p.err != "", func() app.UI { return app.P().Class("error").Role("alert").Text(p.err) }),
 			),
 			&ClassHistory{ClassID: p.id, Lang: l},
+			&ClassChecks{ClassID: p.id, Lang: l},
 			&BoardEditor{ClassID: p.id, Lang: l},
 			app.Section().Class("card").Body(
 				p.confirmButton("delete-class", "delete", "class.delete", "class.delete.confirm", func(ctx app.Context) {

@@ -76,7 +76,8 @@ func errorText(lang i18n.Lang, code string) string {
 	case protocol.ErrUnauthorized, protocol.ErrUnknownLesson, protocol.ErrLessonEnded, protocol.ErrBadName,
 		protocol.ErrReplaced, protocol.ErrRateLimited, protocol.ErrForbidden, protocol.ErrNotStarted,
 		protocol.ErrRejected, protocol.ErrLocked, protocol.ErrRemoved, protocol.ErrUnknownClass,
-		protocol.ErrDuplicateName, protocol.ErrRosterFull, protocol.ErrBadCSV:
+		protocol.ErrDuplicateName, protocol.ErrRosterFull, protocol.ErrBadCSV,
+		protocol.ErrLobbyFull, protocol.ErrQuota:
 		return i18n.T(lang, "error."+code)
 	}
 	return i18n.T(lang, "error.generic", code)

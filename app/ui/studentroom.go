@@ -202,6 +202,12 @@ func (s *StudentRoom) renderRoom() app.UI {
 				Text(i18n.T(l, map[bool]string{false: "join.audioonly.on", true: "join.audioonly.off"}[v.AudioOnly])).
 				OnClick(func(app.Context, app.Event) { s.call.SetAudioOnly(!v.AudioOnly) }),
 		),
+		app.If(v.Phase == live.PhaseIn, func() app.UI {
+			return app.Div().Class("student-panels").Body(
+				&StudentCheckPanel{Lang: l, Check: v.Check, Answerer: s.call},
+				&ChatPanel{Lang: l, View: v.Chat, Writer: s.call},
+			)
+		}),
 		app.Button().ID("leave").Class("button secondary").Text(i18n.T(l, "join.leave")).
 			OnClick(func(app.Context, app.Event) { s.call.Leave() }),
 	)

@@ -89,8 +89,11 @@ func (t *TeacherRoom) Render() app.UI {
 		)
 	}
 	var controls lessonControls
+	var writer chatWriter
+	var moderator chatModerator
+	var checks checkControls
 	if t.call != nil {
-		controls = t.call
+		controls, writer, moderator, checks = t.call, teacherChat{t.call}, t.call, t.call
 	}
 	title, code, link := t.access()
 	notice := ""
@@ -150,6 +153,8 @@ func (t *TeacherRoom) Render() app.UI {
 					}),
 				),
 			),
+			&ChatPanel{Lang: l, View: v.Chat, Teacher: true, Writer: writer, Moderator: moderator},
+			&TeacherCheck{Lang: l, Tally: v.Tally, Present: online(v.Entries), Controls: checks},
 			&Hands{Lang: l, Entries: v.Entries, Controls: controls},
 			&RollCall{Lang: l, Entries: v.Entries, Controls: controls},
 			app.Div().ID("announcer").Class("visually-hidden").Aria("live", "polite").Text(announcement(l, v.Announce)),

@@ -43,6 +43,7 @@ type Store interface {
 	SetAdmin(ctx context.Context, teacherID string, admin bool) error
 	DeleteTeacher(ctx context.Context, teacherID string) error
 	DeleteSessions(ctx context.Context, teacherID string) error
+	DeleteOtherSessions(ctx context.Context, teacherID string, keep []byte) error
 	InvalidateLoginTokens(ctx context.Context, teacherID string) error
 }
 
@@ -56,8 +57,12 @@ type Service struct {
 	// Throttle limits failed password logins; nil uses
 	// DefaultThrottleLimits, created on first use.
 	Throttle *Throttle
+	// Devices seals device cookies (device.go); nil: none are issued and
+	// every login is throttled by address and account.
+	Devices Sealer
 
 	throttleOnce sync.Once
+	fresh        freshLinks // sessions opened by a login link (change.go)
 }
 
 func (s *Service) now() time.Time {
@@ -154,6 +159,9 @@ func (s *Service) RedeemLoginLinkFor(ctx context.Context, token string, secure b
 		return nil, t, err
 	}
 	c, err := s.openSession(ctx, teacherID, secure)
+	if err == nil {
+		s.fresh.add(HashToken(c.Value), s.now())
+	}
 	return c, t, err
 }
 

@@ -53,7 +53,14 @@ func (s *Service) throttle() *Throttle {
 // time. Throttled attempts get *RateLimitedError before anything is hashed;
 // a full hashing queue gives ErrBusy.
 func (s *Service) Login(ctx context.Context, name, password string, addr netip.Addr, secure bool) (*http.Cookie, error) {
-	attempt, wait := s.throttle().Begin(addr, name)
+	return s.LoginFrom(ctx, name, password, addr, "", secure)
+}
+
+// LoginFrom is Login from a browser that sent the device cookie device
+// (its value; "" for none): a valid one for this account is throttled on
+// its own bucket only (device.go).
+func (s *Service) LoginFrom(ctx context.Context, name, password string, addr netip.Addr, device string, secure bool) (*http.Cookie, error) {
+	attempt, wait := s.beginLogin(ctx, addr, name, device)
 	if attempt == nil {
 		return nil, &RateLimitedError{RetryAfter: wait}
 	}
@@ -95,6 +102,16 @@ func (s *Service) Login(ctx context.Context, name, password string, addr netip.A
 		}
 	}
 	return s.openSession(ctx, t.ID, secure)
+}
+
+// beginLogin admits a password attempt on the device's bucket for a
+// valid device cookie of the account, else on the address's and the
+// account's.
+func (s *Service) beginLogin(ctx context.Context, addr netip.Addr, name, device string) (*Attempt, time.Duration) {
+	if id, ok := s.knownDevice(ctx, device, name); ok {
+		return s.throttle().BeginDevice(id)
+	}
+	return s.throttle().Begin(addr, name)
 }
 
 // SetPassword sets or changes a teacher's password.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http/httptest"
 	"net/netip"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -124,45 +125,73 @@ func TestLoginDoesNotRevealNames(t *testing.T) {
 	}
 }
 
-func TestLoginThrottledPerAccount(t *testing.T) {
+// One address's wrong passwords slow that address on that account (5,
+// then one a minute), but never the owner logging in from elsewhere.
+func TestLoginThrottledPerAccountAndAddress(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	f.teacher(t, "Frau Kaya", "chemie-labor-3")
-	for i := range DefaultThrottleLimits.AccountBurst {
-		// Different addresses: the account's own limit is what stops them.
-		addr := netip.AddrFrom4([4]byte{198, 51, 100, byte(i)})
-		if _, err := f.svc.Login(ctx, "Frau Kaya", "rate-mal-123", addr, false); !errors.Is(err, ErrBadLogin) {
+	for i := range DefaultThrottleLimits.PairBurst {
+		if _, err := f.svc.Login(ctx, "Frau Kaya", "rate-mal-123", addrA, false); !errors.Is(err, ErrBadLogin) {
 			t.Fatalf("failure %d: %v", i+1, err)
 		}
 	}
 	before := f.hashes.Load()
-	_, err := f.svc.Login(ctx, "frau kaya ", "chemie-labor-3", addrB, false)
+	_, err := f.svc.Login(ctx, "frau kaya ", "chemie-labor-3", addrA, false)
 	wait, ok := rateLimited(err)
 	if !ok || wait < 50*time.Second || wait > 60*time.Second {
-		t.Fatalf("6th attempt, right password, other address: %v, want rate limited for about a minute", err)
+		t.Fatalf("6th attempt from the guesser's address: %v, want rate limited for about a minute", err)
 	}
 	if f.hashes.Load() != before {
 		t.Fatal("a throttled attempt was hashed")
 	}
-	f.clock.Advance(wait)
+	// The owner, from her own address, is not slowed at all.
 	if _, err := f.svc.Login(ctx, "Frau Kaya", "chemie-labor-3", addrB, false); err != nil {
+		t.Fatalf("owner from another address: %v", err)
+	}
+	f.clock.Advance(wait)
+	if _, err := f.svc.Login(ctx, "Frau Kaya", "chemie-labor-3", addrA, false); err != nil {
 		t.Fatalf("after Retry-After: %v", err)
 	}
-	// A success forgets the account's failures.
-	for i := range DefaultThrottleLimits.AccountBurst {
-		if _, err := f.svc.Login(ctx, "Frau Kaya", "nochmal-falsch", addrB, false); !errors.Is(err, ErrBadLogin) {
+	// A success forgets the pair's failures.
+	for i := range DefaultThrottleLimits.PairBurst {
+		if _, err := f.svc.Login(ctx, "Frau Kaya", "nochmal-falsch", addrA, false); !errors.Is(err, ErrBadLogin) {
 			t.Fatalf("failure %d after a success: %v", i+1, err)
 		}
 	}
-	if _, err := f.svc.Login(ctx, "Frau Kaya", "nochmal-falsch", addrB, false); err == nil || errors.Is(err, ErrBadLogin) {
+	if _, err := f.svc.Login(ctx, "Frau Kaya", "nochmal-falsch", addrA, false); err == nil || errors.Is(err, ErrBadLogin) {
 		t.Fatalf("throttle did not come back: %v", err)
 	}
 	// Unknown names are throttled the same way: no difference to see.
-	for range DefaultThrottleLimits.AccountBurst {
-		f.svc.Login(ctx, "Gibt Es Nicht", "egal-egal-egal", netip.MustParseAddr("203.0.113.9"), false)
+	stranger := netip.MustParseAddr("203.0.113.9")
+	for range DefaultThrottleLimits.PairBurst {
+		f.svc.Login(ctx, "Gibt Es Nicht", "egal-egal-egal", stranger, false)
 	}
-	if _, ok := rateLimited(firstErr(f.svc.Login(ctx, "Gibt Es Nicht", "egal-egal-egal", netip.MustParseAddr("203.0.113.10"), false))); !ok {
+	if _, ok := rateLimited(firstErr(f.svc.Login(ctx, "Gibt Es Nicht", "egal-egal-egal", stranger, false))); !ok {
 		t.Fatal("unknown name not throttled like a real one")
+	}
+}
+
+// Many addresses together (a class at home, each with a few tries) wear
+// down the account's own budget; then the owner is slowed to one try per
+// 10 seconds, never locked out, and one address alone cannot get there.
+func TestLoginThrottledPerAccountFromManyAddresses(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.teacher(t, "Herr Roth", "physik-raum-4")
+	for i := range DefaultThrottleLimits.AccountBurst {
+		addr := netip.AddrFrom4([4]byte{198, 51, 100, byte(i)})
+		if _, err := f.svc.Login(ctx, "Herr Roth", "falsch-geraten", addr, false); !errors.Is(err, ErrBadLogin) {
+			t.Fatalf("failure %d: %v", i+1, err)
+		}
+	}
+	wait, ok := rateLimited(firstErr(f.svc.Login(ctx, "Herr Roth", "physik-raum-4", addrB, false)))
+	if !ok || wait > 10*time.Second {
+		t.Fatalf("after 50 addresses: wait %v ok %v, want at most 10 s", wait, ok)
+	}
+	f.clock.Advance(wait)
+	if _, err := f.svc.Login(ctx, "Herr Roth", "physik-raum-4", addrB, false); err != nil {
+		t.Fatalf("owner after the wait: %v", err)
 	}
 }
 
@@ -205,19 +234,19 @@ func TestLoginThrottledPerAddress(t *testing.T) {
 }
 
 // Parallel guesses are counted while they are still hashing: no burst of
-// concurrent requests gets past the account's budget.
+// concurrent requests gets past the pair's budget.
 func TestThrottleCountsAttemptsInFlight(t *testing.T) {
 	c := &clock{t: time.Unix(0, 0)}
 	th := NewThrottle(DefaultThrottleLimits, c.Now)
 	var admitted []*Attempt
-	for i := range 10 {
-		a, _ := th.Begin(netip.AddrFrom4([4]byte{10, 0, 0, byte(i)}), "opfer")
+	for range 10 {
+		a, _ := th.Begin(addrA, "opfer")
 		if a != nil {
 			admitted = append(admitted, a)
 		}
 	}
-	if len(admitted) != DefaultThrottleLimits.AccountBurst {
-		t.Fatalf("%d parallel attempts admitted, want %d", len(admitted), DefaultThrottleLimits.AccountBurst)
+	if len(admitted) != DefaultThrottleLimits.PairBurst {
+		t.Fatalf("%d parallel attempts admitted, want %d", len(admitted), DefaultThrottleLimits.PairBurst)
 	}
 	admitted[0].Abandon() // a busy server: not counted
 	if a, _ := th.Begin(addrA, "opfer"); a == nil {
@@ -230,10 +259,30 @@ func TestThrottleCountsAttemptsInFlight(t *testing.T) {
 	c.Advance(time.Hour)
 	th.Begin(addrB, "other")
 	th.mu.Lock()
-	n := len(th.accounts) + len(th.addrs)
+	n := len(th.buckets)
 	th.mu.Unlock()
-	if n != 4 { // "opfer" and addrA have an attempt in flight, plus "other" and addrB
+	if n != 6 { // pair, address and account of the attempt in flight, and of "other"
 		t.Fatalf("%d buckets kept after an hour", n)
+	}
+}
+
+// The table is bounded: a flood of made-up names never grows it past
+// MaxBuckets.
+func TestThrottleTableIsBounded(t *testing.T) {
+	c := &clock{t: time.Unix(0, 0)}
+	l := DefaultThrottleLimits
+	l.MaxBuckets = 30
+	th := NewThrottle(l, c.Now)
+	for i := range 1000 {
+		if a, _ := th.Begin(netip.AddrFrom4([4]byte{10, 1, byte(i >> 8), byte(i)}), "name-"+strconv.Itoa(i)); a != nil {
+			a.Failed()
+		}
+		th.mu.Lock()
+		n := len(th.buckets)
+		th.mu.Unlock()
+		if n > 30+3 {
+			t.Fatalf("%d buckets, bound is 30", n)
+		}
 	}
 }
 

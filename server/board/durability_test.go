@@ -129,6 +129,9 @@ type client struct {
 func (c *client) do(method, path, contentType string, body io.Reader, want int, out any) {
 	c.t.Helper()
 	req, _ := http.NewRequest(method, c.base+path, body)
+	if contentType == "" && body != nil {
+		contentType = "application/json" // the API takes no other text body
+	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}

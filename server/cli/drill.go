@@ -29,6 +29,8 @@ func drillFlags(stderr io.Writer) (*flag.FlagSet, *drill.Config, *bool) {
 	fs.Float64Var(&cfg.RelayRate, "relay-rate", 0, "candidate signals per second, across all students, sent to the teachers during the hold (`N`, at most 10 per student)")
 	fs.IntVar(&cfg.SourceAddrs, "source-addrs", drill.DefaultSourceAddrs, "`N` loopback source addresses 127.0.0.2… to dial from when the server is on loopback (more ports; 0: default address)")
 	fs.DurationVar(&cfg.Timeout, "timeout", drill.DefaultTimeout, "`DURATION` one join may take, from the dial to the welcome")
+	fs.IntVar(&cfg.ChatClasses, "chat-classes", 0, "`N` more lessons of 30 students who, while the other students join, each write one chat message a second")
+	fs.DurationVar(&cfg.ChatFor, "chat-for", drill.DefaultChatFor, "`DURATION` the chat classes write")
 	fs.BoolVar(asJSON, "json", false, "print the report as one JSON object instead of a summary")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: ersatzraum drill --login-link LINK [flags]

@@ -44,6 +44,7 @@ type serveConfig struct {
 	tls            tlsConfig
 	keep           keepConfig
 	configFile     string
+	limits         limitsConfig
 }
 
 func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
@@ -62,6 +63,7 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	cfg.turn.flags(fs)
 	cfg.tls.flags(fs)
 	cfg.keep.flags(fs)
+	cfg.limits.flags(fs)
 	fs.StringVar(&cfg.configFile, "config", "", "`FILE` with settings as \"flag-name = value\" lines; every flag can also be set as ERSATZRAUM_FLAG_NAME in the environment (precedence: flag, environment, file)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: ersatzraum serve [flags]\n\nStarts the Ersatzraum server: the app, its API and the signaling WebSocket.\nOn an empty data folder it creates a teacher account; every start prints\na fresh one-time login link for it.\n\nFlags:\n")
@@ -107,7 +109,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	for _, check := range []func() error{cfg.turn.check, cfg.tls.check, cfg.keep.check} {
+	for _, check := range []func() error{cfg.turn.check, cfg.tls.check, cfg.keep.check, cfg.limits.check} {
 		if err := check(); err != nil {
 			fmt.Fprintln(stderr, "ersatzraum serve:", err)
 			return 2
@@ -153,7 +155,7 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	}
 	defer db.Close()
 
-	accts := &accounts.Service{Store: db}
+	accts := &accounts.Service{Store: db, Throttle: accounts.NewThrottle(cfg.limits.throttle(), nil)}
 	teacher, created, demo, err := accts.DemoTeacher(ctx, "Lehrkraft")
 	if err != nil {
 		return fmt.Errorf("prepare teacher account: %w", err)
@@ -169,6 +171,7 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	writer := roster.NewWriter(db, log, storeTimer.Observe)
 	defer writer.Close()
 	hub := signaling.NewHub(writer, log)
+	hub.Checks = db
 	turnSvc, err := startTURN(&cfg.turn, cfg.data, hub.Present, log)
 	if err != nil {
 		return err
@@ -186,7 +189,7 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	if turnSvc != nil && turnSvc.server != nil {
 		reg.Register(metrics.TURNAllocations(turnSvc.server.Allocations))
 	}
-	gate := admission.NewGate(admission.DefaultLimits)
+	gate := admission.NewGate(cfg.limits.gate())
 	hub.Guard = gate
 	trusted, _ := admission.ParseTrusted(cfg.trustedProxies)
 	addrs := admission.Addresses{Trusted: trusted}
@@ -201,6 +204,7 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	if err != nil {
 		return err
 	}
+	accts.Devices = sealer // device cookies (accounts/device.go)
 
 	var webFiles fs.FS = web.Files
 	if cfg.webDir != "" {
@@ -217,10 +221,12 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 		Classes:   db,
 		ClassHost: hub,
 		Records:   db,
+		Checks:    db,
 		Board:     db,
 		Sealer:    sealer,
 		Files:     fileStore,
 		Guard:     gate,
+		Quota:     cfg.limits.quota(),
 		Accounts:  accts,
 		Lessons:   db,
 		Host:      hub,

@@ -463,11 +463,9 @@ func TestShutdownKeepsQueuedRollCall(t *testing.T) {
 	}
 	defer student.Close()
 	send(t, student, protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Code: code, Name: "Lea"})
-	var lobby protocol.LobbyState
-	for len(lobby.Waiting) == 0 {
-		json.Unmarshal(readUntil(t, teacher, protocol.TypeLobby), &lobby)
-	}
-	send(t, teacher, protocol.TypeAdmit, protocol.Admission{IDs: []string{lobby.Waiting[0].ID}})
+	var knock protocol.Knock
+	json.Unmarshal(readUntil(t, teacher, protocol.TypeLobbyAdd), &knock)
+	send(t, teacher, protocol.TypeAdmit, protocol.Admission{IDs: []string{knock.ID}})
 	readUntil(t, student, protocol.TypeWelcome)
 	r.shutdown(t) // at once: the line is at most queued
 

@@ -40,6 +40,12 @@ type Config struct {
 	SourceAddrs int
 	// Timeout bounds one join, from the dial to the welcome.
 	Timeout time.Duration
+	// ChatClasses adds that many lessons of 30 students who join first;
+	// then, while the Students join the Teachers' lessons, every one of
+	// them writes one chat message a second to the class for ChatFor
+	// (chat.go).
+	ChatClasses int
+	ChatFor     time.Duration
 	// Progress, when set, receives a line about the drill's progress every
 	// few seconds.
 	Progress io.Writer
@@ -54,6 +60,7 @@ const (
 	DefaultHold        = 10 * time.Second
 	DefaultSourceAddrs = 16
 	DefaultTimeout     = 10 * time.Second
+	DefaultChatFor     = time.Minute
 )
 
 // The pace at which a simulated teacher sends, below a signed-in
@@ -89,6 +96,10 @@ func (c *Config) validate() (*url.URL, error) {
 		return nil, errors.New("--relay-rate must not be negative")
 	case c.RelayRate > 0 && c.RelayRate > maxStudentRelayRate*float64(c.Students):
 		return nil, fmt.Errorf("--relay-rate %.0f is more than %d messages per second per student; add students", c.RelayRate, maxStudentRelayRate)
+	case c.ChatClasses < 0:
+		return nil, errors.New("--chat-classes must not be negative")
+	case c.ChatClasses > 0 && c.ChatFor <= 0:
+		return nil, errors.New("--chat-for must be positive")
 	case c.SourceAddrs < 0 || c.SourceAddrs > 250:
 		return nil, errors.New("--source-addrs must be between 0 and 250")
 	}

@@ -40,6 +40,8 @@ type run struct {
 	msgs sync.Pool // *[]byte for writing
 
 	phase atomic.Value // string, for progress lines
+
+	chatState // the chat load (chat.go)
 }
 
 // Run performs the drill and reports what it measured. It returns an error
@@ -56,7 +58,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	r.msgs.New = func() any { b := make([]byte, 0, 4096); return &b }
 	r.phase.Store("setup")
 	fileLimit := raiseFileLimit()
-	if need := uint64(cfg.Teachers + cfg.Students + 64); fileLimit != 0 && fileLimit < need {
+	if need := uint64(cfg.Teachers + cfg.Students + cfg.ChatClasses*(chatClassSize+1) + 64); fileLimit != 0 && fileLimit < need {
 		r.progress("warning: open-file limit %d is below the %d this drill needs", fileLimit, need)
 	}
 	if r.dialer, err = newDialer(base, cfg.SourceAddrs, cfg.Timeout); err != nil {
@@ -66,10 +68,11 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	if r.cookie, err = login(ctx, r.hc, cfg.LoginLink); err != nil {
 		return Report{}, err
 	}
-	lessons, err := createLessons(ctx, r.hc, r.base, r.cookie, cfg.Teachers)
+	all, err := createLessons(ctx, r.hc, r.base, r.cookie, cfg.Teachers+cfg.ChatClasses)
 	if err != nil {
 		return Report{}, err
 	}
+	lessons, chatLessons := all[:cfg.Teachers], all[cfg.Teachers:]
 	stopProgress := r.startProgress()
 	defer stopProgress()
 
@@ -81,13 +84,27 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	writersCtx, stopWriters := context.WithCancel(context.Background())
 	defer stopWriters()
 	r.writersCtx = writersCtx
-	teachers := r.startTeachers(ctx, lessons)
+	teachers := r.startTeachers(ctx, all)
+	var chatters []*student
+	if len(chatLessons) > 0 {
+		r.phase.Store("chat joins")
+		chatters = r.chatStudents(ctx, chatLessons)
+	}
 	setupDone := time.Now()
 
 	r.phase.Store("joins")
+	chatDone := make(chan struct{})
+	go func() {
+		defer close(chatDone)
+		if len(chatters) > 0 {
+			r.chatTraffic(ctx, chatters, cfg.ChatFor)
+		}
+	}()
 	students := r.startStudents(ctx, lessons)
 	r.joins.Wait()
 	joinsDone := time.Now()
+	<-chatDone
+	students = append(students, chatters...)
 	if rep.Server.Note == "" {
 		after, note := scrape(mctx, r.hc, r.base)
 		rep.Server.AfterJoin, rep.Server.Note = after, note

@@ -275,3 +275,37 @@ ersatzraum_connections_total 99
 		t.Fatalf("found %d: %s", found, raw)
 	}
 }
+
+// The chat load: two classes of 30 write one message a second for two
+// seconds while 40 students join 4 other lessons; every message reaches
+// the teacher and all 30 students of its class, none is refused.
+func TestDrillChatLoad(t *testing.T) {
+	ts := newServer(t, false, nil)
+	cfg := config(ts, 4, 40)
+	cfg.ChatClasses, cfg.ChatFor, cfg.Within = 2, 2*time.Second, 2*time.Second
+	rep, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() || rep.Chat == nil {
+		t.Fatalf("failed %v, dropped %v, chat %+v", rep.Failures, rep.Drops, rep.Chat)
+	}
+	c := rep.Chat
+	if c.Students != 60 || c.Sent < 60 || c.Sent > 180 || len(c.Refused) != 0 {
+		t.Fatalf("chat: %+v", c)
+	}
+	// Each message goes to its teacher and its 30 students (the sender
+	// included), minus the last messages still in flight at the end.
+	if c.Relay.Count < c.Sent*31*9/10 || c.Relay.Count > c.Sent*31 {
+		t.Errorf("chat relay samples %d for %d messages, want about %d", c.Relay.Count, c.Sent, c.Sent*31)
+	}
+	checkPercentiles(t, "chat relay", c.Relay, c.Sent)
+	checkPercentiles(t, "chat joins", c.Join, 60)
+	checkPercentiles(t, "student joins", rep.StudentJoin, 40)
+	if rep.Attempted != 4+2+60+40 {
+		t.Errorf("attempted %d joins", rep.Attempted)
+	}
+	var text bytes.Buffer
+	rep.WriteText(&text)
+	t.Logf("\n%s", text.String())
+}

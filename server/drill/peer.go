@@ -27,6 +27,7 @@ type peer struct {
 	ws    *websocket.Conn
 	wmu   sync.Mutex // one writer at a time (gorilla's rule)
 	state atomic.Int32
+	took  time.Duration // the join's latency, once joined
 }
 
 func (p *peer) write(msg []byte) error {
@@ -95,7 +96,8 @@ func (r *run) join(ctx context.Context, p *peer, cookie string, hello []byte) (i
 		case !ok:
 			continue
 		case m.Type == protocol.TypeWelcome:
-			r.joinLat.add(at.Sub(start))
+			p.took = at.Sub(start)
+			r.joinLat.add(p.took)
 			ws.SetReadDeadline(time.Time{})
 			p.ws = ws
 			p.state.Store(stJoined)
@@ -127,7 +129,9 @@ func (r *run) readLoop(p *peer, handle func(inbound)) {
 			return
 		}
 		raw := buf.Bytes()
-		r.measure(raw, at)
+		if !r.measureChat(raw, at) {
+			r.measure(raw, at)
+		}
 		if m, ok := decode(raw); ok {
 			if m.Type == protocol.TypeError {
 				r.serverErrors.add(m.Data.Code)

@@ -27,6 +27,11 @@ type Report struct {
 	Failures map[string]int `json:"failures"`
 	// Join runs from the start of the dial to the welcome.
 	Join Percentiles `json:"join_ms"`
+	// StudentJoin is Join for the students of the Teachers' lessons only
+	// (not the teachers, not the chat classes).
+	StudentJoin Percentiles `json:"student_join_ms"`
+	// Chat is the chat load, when there was one.
+	Chat *ChatReport `json:"chat,omitempty"`
 
 	// Relay covers every signal (negotiation and hold), from the sender's
 	// write to the receiver's read; HoldRelay only the hold traffic.
@@ -104,6 +109,8 @@ func (r *run) fill(rep *Report) {
 	rep.Drops, rep.Dropped = r.drops.snapshot()
 	rep.ServerErrors, _ = r.serverErrors.snapshot()
 	rep.Join = r.joinLat.summary()
+	rep.StudentJoin = r.studentJoin.summary()
+	rep.Chat = r.chatReport()
 	rep.Relay, rep.HoldRelay = r.relayLat.summary(), r.holdLat.summary()
 	rep.HoldSent, rep.HoldSkipped = r.holdSent.Load(), r.holdSkipped.Load()
 	rep.Negotiated = r.negotiated.Load()
@@ -156,13 +163,24 @@ func (r Report) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "joins        attempted %d, succeeded %d, failed %d (%d admitted from the lobby)\n", r.Attempted, r.Succeeded, r.Failed, r.Lobbied)
 	writeCounts(w, "  failed:  ", r.Failures)
 	fmt.Fprintf(w, "join ms      %s\n", r.Join)
+	fmt.Fprintf(w, "  students   %s\n", r.StudentJoin)
+	if c := r.Chat; c != nil {
+		fmt.Fprintf(w, "chat         %d classes of %d, one message a second each for %gs: sent %d\n", c.Classes, chatClassSize, c.ForS, c.Sent)
+		fmt.Fprintf(w, "  relay ms   %s\n", c.Relay)
+		fmt.Fprintf(w, "  joins ms   %s\n", c.Join)
+		writeCounts(w, "  refused:  ", c.Refused)
+	}
 	fmt.Fprintf(w, "relay ms     %s\n", r.Relay)
 	fmt.Fprintf(w, "hold relay   %s (sent %d", r.HoldRelay, r.HoldSent)
 	if r.HoldSkipped > 0 {
 		fmt.Fprintf(w, ", skipped %d: no student free to send", r.HoldSkipped)
 	}
 	fmt.Fprintln(w, ")")
-	fmt.Fprintf(w, "negotiated   %d of %d students; answers queued at the teacher ms %s\n", r.Negotiated, r.Students, r.AnswerQueue)
+	students := r.Students
+	if r.Chat != nil {
+		students += r.Chat.Students
+	}
+	fmt.Fprintf(w, "negotiated   %d of %d students; answers queued at the teacher ms %s\n", r.Negotiated, students, r.AnswerQueue)
 	fmt.Fprintf(w, "dropped      %d\n", r.Dropped)
 	writeCounts(w, "  dropped: ", r.Drops)
 	if len(r.ServerErrors) > 0 {

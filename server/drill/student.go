@@ -16,6 +16,7 @@ type student struct {
 	lesson        *lesson
 	teacherOnline atomic.Bool
 	lastHold      time.Time // hold traffic: only the relay goroutine touches it
+	chat          bool      // in a chat class (chat.go)
 
 	// Only the reader goroutine touches these.
 	answered   bool
@@ -30,6 +31,11 @@ func (r *run) runStudent(ctx context.Context, s *student) {
 	if !ok {
 		r.joins.Done()
 		return
+	}
+	if s.chat {
+		r.chatJoinLat.add(s.took)
+	} else {
+		r.studentJoin.add(s.took)
 	}
 	r.studentReaders.Add(1)
 	r.joins.Done()
@@ -61,6 +67,8 @@ func (r *run) offer(s *student) {
 
 func (r *run) studentGot(s *student, m inbound) {
 	switch m.Type {
+	case protocol.TypeChatAck:
+		r.chatGot(m)
 	case protocol.TypeTeacherStatus:
 		s.teacherOnline.Store(m.Data.Online)
 		if m.Data.Online {

@@ -30,11 +30,22 @@ type answerJob struct {
 
 // joined is called once the join succeeded or failed.
 func (r *run) runTeacher(ctx context.Context, t *teacher, joined func()) {
-	if _, ok := r.join(ctx, &t.peer, r.cookie, teacherHello(t.lesson.ID)); !ok {
+	welcome, ok := r.join(ctx, &t.peer, r.cookie, teacherHello(t.lesson.ID))
+	if !ok {
 		joined()
 		return
 	}
 	t.wake = make(chan struct{}, 1)
+	// Students who knocked before the teacher came are in the welcome;
+	// after it, each knock comes as lobby-add.
+	if len(welcome.Data.Lobby) > 0 {
+		job := answerJob{queued: time.Now()}
+		for _, w := range welcome.Data.Lobby {
+			job.admit = append(job.admit, w.ID)
+		}
+		t.queue = append(t.queue, job)
+		t.wake <- struct{}{}
+	}
 	r.teacherReaders.Add(1)
 	r.writers.Add(1)
 	joined()
@@ -48,12 +59,10 @@ func (r *run) runTeacher(ctx context.Context, t *teacher, joined func()) {
 		switch {
 		case m.Type == protocol.TypeSignal && m.Data.Kind == protocol.SignalOffer && m.Data.From != "":
 			job = answerJob{to: m.Data.From, queued: time.Now()}
-		case m.Type == protocol.TypeLobby && len(m.Data.Waiting) > 0:
+		case m.Type == protocol.TypeLobbyAdd && m.Data.ID != "":
 			// A teacher lets in whoever knocks, as at 08:00 with the
 			// class waiting in the lobby.
-			for _, w := range m.Data.Waiting {
-				job.admit = append(job.admit, w.ID)
-			}
+			job.admit = append(job.admit, m.Data.ID)
 			job.queued = time.Now()
 		default:
 			return

@@ -239,9 +239,10 @@ type inbound struct {
 		From          string `json:"from"`
 		Kind          string `json:"kind"`
 		Code          string `json:"code"` // error code
-		Waiting       []struct {
+		ID            string `json:"id"`   // lobby-add: who knocks
+		Lobby         []struct {
 			ID string `json:"id"`
-		} `json:"waiting"` // lobby
+		} `json:"lobby"` // the teacher's welcome: who waits already
 	} `json:"data"`
 }
 

@@ -92,28 +92,39 @@ func (s *Store) path(hash string) string {
 // is decided by the first 512 bytes; a refused type is reported before the
 // rest is read. Storing a content that is already there is harmless.
 func (s *Store) Put(r io.Reader, limit int64, allowed []string) (Meta, error) {
-	head := make([]byte, 512)
-	n, err := io.ReadFull(r, head)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+	st, err := s.Stage(r, limit, allowed)
+	if err != nil {
 		return Meta{}, err
 	}
-	head = head[:n]
-	if n == 0 {
-		return Meta{}, ErrEmpty
+	if err := st.Commit(); err != nil {
+		return Meta{}, err
 	}
-	typ := Detect(head)
-	if !slices.Contains(allowed, typ) {
-		return Meta{}, fmt.Errorf("%w: %s", ErrBadType, typ)
-	}
-	if int64(n) > limit {
-		return Meta{}, ErrTooLarge
+	return st.Meta, nil
+}
+
+// Staged is a content read and checked, written to a hidden temporary
+// file but not stored yet: a request that carries several files stages
+// them all, checks what it must, and then commits or discards every one,
+// so that nothing is stored for a refused request.
+type Staged struct {
+	Meta
+	s   *Store
+	tmp string // "" once committed or discarded
+}
+
+// Stage is Put without the storing: see Commit and Discard. The
+// temporary file is fsync'd already.
+func (s *Store) Stage(r io.Reader, limit int64, allowed []string) (*Staged, error) {
+	head, typ, err := readHead(r, limit, allowed)
+	if err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(s.dir, 0o750); err != nil {
-		return Meta{}, err
+		return nil, err
 	}
 	tmp, err := os.CreateTemp(s.dir, ".put-*")
 	if err != nil {
-		return Meta{}, err
+		return nil, err
 	}
 	done := false
 	defer func() {
@@ -125,39 +136,99 @@ func (s *Store) Put(r io.Reader, limit int64, allowed []string) (Meta, error) {
 	h := sha256.New()
 	w := io.MultiWriter(tmp, h)
 	if _, err := w.Write(head); err != nil {
-		return Meta{}, err
+		return nil, err
 	}
-	rest, err := io.Copy(w, io.LimitReader(r, limit-int64(n)+1))
+	rest, err := io.Copy(w, io.LimitReader(r, limit-int64(len(head))+1))
+	if err != nil {
+		return nil, err
+	}
+	size := int64(len(head)) + rest
+	if size > limit {
+		return nil, ErrTooLarge
+	}
+	if err := tmp.Sync(); err != nil {
+		return nil, err
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, err
+	}
+	done = true
+	return &Staged{Meta: Meta{Hash: hex.EncodeToString(h.Sum(nil)), Type: typ, Size: size}, s: s, tmp: tmp.Name()}, nil
+}
+
+// Commit stores a staged content under its hash; once it returns, the
+// file survives a crash.
+func (st *Staged) Commit() error {
+	if st.tmp == "" {
+		return errors.New("files: staged content committed twice or discarded")
+	}
+	final := st.s.path(st.Hash)
+	sub := filepath.Dir(final)
+	if err := os.MkdirAll(sub, 0o750); err != nil {
+		return err
+	}
+	if err := os.Rename(st.tmp, final); err != nil {
+		return err
+	}
+	st.tmp = ""
+	// The rename, and new fan-out directories, must reach the disk too.
+	for _, d := range []string{sub, filepath.Dir(sub), st.s.dir} {
+		if err := syncDir(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Discard removes a staged content that is not to be stored; after
+// Commit it does nothing.
+func (st *Staged) Discard() {
+	if st != nil && st.tmp != "" {
+		os.Remove(st.tmp)
+		st.tmp = ""
+	}
+}
+
+// Hash reads and checks a content like Put and returns what Put would
+// store, writing nothing: for comparing a resent upload with what is
+// stored already.
+func Hash(r io.Reader, limit int64, allowed []string) (Meta, error) {
+	head, typ, err := readHead(r, limit, allowed)
 	if err != nil {
 		return Meta{}, err
 	}
-	size := int64(n) + rest
+	h := sha256.New()
+	h.Write(head)
+	rest, err := io.Copy(h, io.LimitReader(r, limit-int64(len(head))+1))
+	if err != nil {
+		return Meta{}, err
+	}
+	size := int64(len(head)) + rest
 	if size > limit {
 		return Meta{}, ErrTooLarge
 	}
-	if err := tmp.Sync(); err != nil {
-		return Meta{}, err
+	return Meta{Hash: hex.EncodeToString(h.Sum(nil)), Type: typ, Size: size}, nil
+}
+
+// readHead reads the first 512 bytes and checks type and limit on them.
+func readHead(r io.Reader, limit int64, allowed []string) ([]byte, string, error) {
+	head := make([]byte, 512)
+	n, err := io.ReadFull(r, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, "", err
 	}
-	if err := tmp.Close(); err != nil {
-		return Meta{}, err
+	head = head[:n]
+	if n == 0 {
+		return nil, "", ErrEmpty
 	}
-	m := Meta{Hash: hex.EncodeToString(h.Sum(nil)), Type: typ, Size: size}
-	final := s.path(m.Hash)
-	sub := filepath.Dir(final)
-	if err := os.MkdirAll(sub, 0o750); err != nil {
-		return Meta{}, err
+	typ := Detect(head)
+	if !slices.Contains(allowed, typ) {
+		return nil, "", fmt.Errorf("%w: %s", ErrBadType, typ)
 	}
-	if err := os.Rename(tmp.Name(), final); err != nil {
-		return Meta{}, err
+	if int64(n) > limit {
+		return nil, "", ErrTooLarge
 	}
-	done = true
-	// The rename, and new fan-out directories, must reach the disk too.
-	for _, d := range []string{sub, filepath.Dir(sub), s.dir} {
-		if err := syncDir(d); err != nil {
-			return Meta{}, err
-		}
-	}
-	return m, nil
+	return head, typ, nil
 }
 
 // Detect names the type of a content by its first bytes: one of the type

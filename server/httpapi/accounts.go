@@ -117,6 +117,9 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, cookie)
+	if dc := s.Accounts.DeviceCookie(teacher.ID, r.TLS != nil); dc != nil {
+		http.SetCookie(w, dc)
+	}
 	next := "/"
 	if !teacher.HasPassword {
 		next = "/konto"
@@ -135,7 +138,11 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, protocol.ErrBadPayload, `body must be JSON: {"name": "...", "password": "..."}`)
 		return
 	}
-	cookie, err := s.Accounts.Login(r.Context(), req.Name, req.Password, s.clientAddr(r), r.TLS != nil)
+	var device string
+	if c, err := r.Cookie(accounts.DeviceCookieName); err == nil {
+		device = c.Value
+	}
+	cookie, err := s.Accounts.LoginFrom(r.Context(), req.Name, req.Password, s.clientAddr(r), device, r.TLS != nil)
 	if err != nil {
 		s.accountError(w, err)
 		return
@@ -145,6 +152,9 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		writeJSON(w, http.StatusOK, struct{}{})
 		return
+	}
+	if dc := s.Accounts.DeviceCookie(t.ID, r.TLS != nil); dc != nil {
+		http.SetCookie(w, dc) // this browser: its own login budget from now on
 	}
 	writeJSON(w, http.StatusOK, protocol.Me{Teacher: protocol.TeacherInfo{ID: t.ID, Name: t.Name}})
 }
@@ -165,7 +175,7 @@ func (s *Server) apiPassword(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, protocol.ErrBadPayload, `body must be JSON: {"password": "..."}`)
 		return
 	}
-	if err := s.Accounts.SetPassword(r.Context(), t.ID, req.Password); err != nil {
+	if err := s.Accounts.ChangePassword(r.Context(), r, t, req.Current, req.Password, s.clientAddr(r)); err != nil {
 		s.accountError(w, err)
 		return
 	}
@@ -184,6 +194,8 @@ func (s *Server) accountError(w http.ResponseWriter, err error) {
 	case errors.Is(err, accounts.ErrBusy):
 		w.Header().Set("Retry-After", "2")
 		writeError(w, http.StatusServiceUnavailable, protocol.ErrBusy, "too many logins at once: try again in a moment")
+	case errors.Is(err, accounts.ErrWrongPassword):
+		writeError(w, http.StatusForbidden, protocol.ErrWrongPassword, "give the current password (or open a new login link) to change it")
 	case errors.Is(err, accounts.ErrWeakPassword):
 		writeError(w, http.StatusBadRequest, protocol.ErrWeakPassword, err.Error())
 	default:

@@ -195,7 +195,7 @@ func TestAPILoginRateLimited(t *testing.T) {
 	e := newEnv(t)
 	tch, _ := e.teacher("Emil")
 	e.accounts.SetPassword(context.Background(), tch.ID, "richtiges-passwort")
-	for range accounts.DefaultThrottleLimits.AccountBurst {
+	for range accounts.DefaultThrottleLimits.PairBurst {
 		expectAPIError(t, e.postJSON("/api/login", `{"name":"Emil","password":"falsches-passwort"}`, nil, nil), http.StatusUnauthorized, protocol.ErrBadLogin)
 	}
 	resp := e.postJSON("/api/login", `{"name":"Emil","password":"richtiges-passwort"}`, nil, nil)

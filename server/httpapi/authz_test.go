@@ -45,9 +45,9 @@ func (w *authzWorld) knock(t *testing.T) {
 	w.eve = dialWS(t, w.e, nil)
 	sendWS(t, w.eve, protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Code: w.classA.Code, Name: "Eve"})
 	readWS(t, w.eve, protocol.TypeWaiting, nil)
-	var lobby protocol.LobbyState
-	readWS(t, w.teacherAWS, protocol.TypeLobby, &lobby)
-	w.eveID = lobby.Waiting[0].ID
+	var knock protocol.Knock
+	readWS(t, w.teacherAWS, protocol.TypeLobbyAdd, &knock)
+	w.eveID = knock.ID
 	// Max, on the class list, is in the lesson: calls, mutes and removals
 	// aimed at him show whether a message took effect.
 	w.max = dialWS(t, w.e, nil)
@@ -137,6 +137,9 @@ func TestHTTPAuthorization(t *testing.T) {
 		{"GET", "/classes/" + a.ID + "/attendance/print", "", []string{owner}},
 		{"GET", "/api/lessons/" + w.lessonA.ID + "/attendance.csv", "", []string{owner}},
 		{"GET", "/lessons/" + w.lessonA.ID + "/print", "", []string{owner}},
+		{"GET", "/api/lessons/" + w.lessonA.ID + "/checks", "", []string{owner}},
+		{"GET", "/api/classes/" + a.ID + "/checks", "", []string{owner}},
+		{"GET", "/api/classes/" + a.ID + "/checks.csv", "", []string{owner}},
 		{"POST", "/api/password", `{"password":"ein langes Passwort 123"}`, teachers},
 		// The assignment board: teachers by session, students by personal link.
 		{"GET", "/api/classes/" + a.ID + "/board", "", []string{owner}},
@@ -221,6 +224,21 @@ func TestMessageAuthorization(t *testing.T) {
 		{protocol.TypeRemove, func(w *authzWorld) any { return protocol.Target{ID: w.maxID} }, []string{owner}},
 		{protocol.TypeHand, func(*authzWorld) any { return protocol.Hand{Raised: true} }, []string{studentHere}},
 		{protocol.TypeMedia, func(*authzWorld) any { return protocol.Media{Camera: true, Mic: true, AudioOnly: true} }, []string{studentHere}},
+		// The lesson chat and quick checks (server/signaling/chat.go,
+		// quickcheck.go).
+		{protocol.TypeChat, func(*authzWorld) any {
+			return protocol.ChatSend{ID: "authz-1", To: protocol.ChatToClass, Text: "hallo"}
+		}, []string{studentHere, owner}},
+		{protocol.TypeChatDelete, func(w *authzWorld) any { return protocol.ChatRef{ID: w.maxWrites()} }, []string{owner}},
+		{protocol.TypeChatMode, func(*authzWorld) any { return protocol.ChatModeState{Mode: protocol.ChatModeOff} }, []string{owner}},
+		{protocol.TypeChatMute, func(w *authzWorld) any { return protocol.ChatMuteState{ID: w.maxID, Muted: true} }, []string{owner}},
+		{protocol.TypeCheckOpen, func(*authzWorld) any {
+			return protocol.CheckOpen{Question: "Alles klar?", Options: []string{"Ja", "Nein"}}
+		}, []string{owner}},
+		{protocol.TypeCheckAnswer, func(w *authzWorld) any { return protocol.CheckAnswer{ID: w.aliceAsks(), Option: 1} }, []string{studentHere}},
+		{protocol.TypeCheckClose, func(w *authzWorld) any { return protocol.CheckRef{ID: w.aliceAsks()} }, []string{owner}},
+		{protocol.TypeCheckShow, func(w *authzWorld) any { return protocol.CheckShow{ID: w.aliceAsks(), Shown: true} }, []string{owner}},
+		{protocol.TypeCheckSave, func(w *authzWorld) any { return protocol.CheckRef{ID: w.aliceAsks()} }, []string{owner}},
 		{protocol.TypeEnd, nil, []string{owner}},
 	}
 	for _, c := range cells {
@@ -339,6 +357,41 @@ func observe(t *testing.T, w *authzWorld, ws, view *websocket.Conn, msgType stri
 				return true
 			}
 		}
+	case protocol.TypeChat:
+		// Max, in Alice's lesson, reads the message.
+		got, _ := nextOf(w.max, protocol.TypeChatMessage)
+		return got
+	case protocol.TypeChatDelete:
+		got, _ := nextOf(w.max, protocol.TypeChatDeleted)
+		return got
+	case protocol.TypeChatMode, protocol.TypeChatMute:
+		// Max learns that he can no longer write.
+		got, env := nextOf(w.max, protocol.TypeChatState)
+		var st protocol.ChatState
+		return got && protocol.DecodeData(env, &st) == nil && (st.Mode == protocol.ChatModeOff || st.Muted)
+	case protocol.TypeCheckOpen:
+		got, _ := nextOf(w.max, protocol.TypeCheck)
+		return got
+	case protocol.TypeCheckAnswer:
+		// The teacher's tally counts an answer.
+		for {
+			got, env := nextOf(view, protocol.TypeCheckTally)
+			var tally protocol.CheckTally
+			if !got {
+				return false
+			}
+			if protocol.DecodeData(env, &tally) == nil && tally.Answered == 1 {
+				return true
+			}
+		}
+	case protocol.TypeCheckClose, protocol.TypeCheckShow:
+		got, env := nextOf(w.max, protocol.TypeCheck)
+		var q protocol.StudentCheck
+		return got && protocol.DecodeData(env, &q) == nil && (!q.Open || q.Counts != nil)
+	case protocol.TypeCheckSave:
+		nextOf(view, protocol.TypeCheckTally)
+		recs, _ := w.e.db.LessonChecks(context.Background(), w.lessonA.ID)
+		return len(recs) == 1
 	case protocol.TypeEnd:
 		// Alice's lesson is over exactly when a hello for it is refused.
 		probe := dialWS(t, w.e, nil)
@@ -386,4 +439,26 @@ func nextOf(ws *websocket.Conn, typ string) (bool, protocol.Envelope) {
 			return got, env
 		}
 	}
+}
+
+// maxWrites has Max write to the class and returns the message's id.
+func (w *authzWorld) maxWrites() string {
+	w.max.WriteMessage(websocket.TextMessage, protocol.MustEncode(protocol.TypeChat, protocol.ChatSend{ID: "max-1", To: protocol.ChatToClass, Text: "von Max"}))
+	_, env := nextOf(w.max, protocol.TypeChatAck)
+	var a protocol.ChatAck
+	protocol.DecodeData(env, &a)
+	// Alice's page reads it too, so that her view shows only what follows.
+	nextOf(w.teacherAWS, protocol.TypeChatMessage)
+	return a.ID
+}
+
+// aliceAsks has Alice open a quick check and returns its id; Max and
+// Alice's page have read it.
+func (w *authzWorld) aliceAsks() string {
+	w.teacherAWS.WriteMessage(websocket.TextMessage, protocol.MustEncode(protocol.TypeCheckOpen, protocol.CheckOpen{Question: "Alles klar?", Options: []string{"Ja", "Nein"}}))
+	_, env := nextOf(w.teacherAWS, protocol.TypeCheckTally)
+	var tally protocol.CheckTally
+	protocol.DecodeData(env, &tally)
+	nextOf(w.max, protocol.TypeCheck)
+	return tally.ID
 }

@@ -38,6 +38,10 @@ type BoardStore interface {
 	AssignmentHandIns(ctx context.Context, assignmentID string) ([]board.HandIn, error)
 	ClassHandIns(ctx context.Context, classID string) ([]board.HandIn, error)
 	StudentHandIns(ctx context.Context, studentID string) ([]board.HandIn, error)
+	// Without texts and files, for counts and states; and sums for quotas.
+	ClassHandInStates(ctx context.Context, classID string) ([]board.HandIn, error)
+	StudentAssignmentStates(ctx context.Context, studentID, assignmentID string) ([]board.HandIn, error)
+	HandInUsage(ctx context.Context, studentID, classID, assignmentID string) (student, class int64, onAssignment int, err error)
 }
 
 func boardFiles(fs []board.File) []protocol.BoardFile {

@@ -15,7 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"ersatzraum/app/protocol"
+	"ersatzraum/server/admission"
 )
 
 // Test contents with the magic bytes of their types.
@@ -93,8 +96,11 @@ type boardClass struct {
 	leaToken, maxToken string
 }
 
-func newBoardClass(t *testing.T) *boardClass {
-	e := newEnv(t)
+func newBoardClass(t *testing.T) *boardClass { return newBoardClassWith(t, nil) }
+
+// newBoardClassWith is newBoardClass on a server changed by adjust.
+func newBoardClassWith(t *testing.T, adjust func(*Server)) *boardClass {
+	e := newEnvWith(t, adjust)
 	_, tok := e.teacher("Alice")
 	bc := &boardClass{e: e, alice: e.login(tok)}
 	_, bc.class = e.class(bc.alice, "POST", "/api/classes", `{"name":"7b"}`)
@@ -449,10 +455,12 @@ func (w *authzWorld) studentToken(caller string) string {
 	return ""
 }
 
-// Guessing personal links over HTTP uses up the same per-address budget
-// as guessing codes: after 20 wrong links the address gets 429.
+// Guessing personal links over HTTP has a per-address budget (its own,
+// not the join codes'): after 20 wrong links the address gets 429.
 func TestWrongPersonalLinksAreLimited(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvWith(t, func(s *Server) {
+		s.Guard = admission.NewGate(admission.Limits{TokenRate: rate.Every(time.Hour), TokenBurst: 20})
+	})
 	got429 := 0
 	for i := 0; i < 25; i++ {
 		req, _ := http.NewRequest("GET", e.srv.URL+"/api/board", nil)

@@ -39,7 +39,7 @@ func (s *Server) storePart(part io.Reader, fileName string, limit int64, types [
 		return board.File{}, err
 	}
 	return board.File{Hash: m.Hash, Type: m.Type, Size: m.Size,
-		Name: board.CleanFileName(fileName, "Datei"+board.ExtFor(m.Type))}, nil
+		Name: board.DownloadName(fileName, m.Type)}, nil
 }
 
 // attachFile takes one file (multipart field "file") and attaches it.

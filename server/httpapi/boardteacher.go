@@ -34,7 +34,7 @@ func (s *Server) loadTeacherBoard(ctx context.Context, c storage.Class) (protoco
 	if err != nil {
 		return protocol.TeacherBoard{}, err
 	}
-	hs, err := s.Board.ClassHandIns(ctx, c.ID)
+	hs, err := s.Board.ClassHandInStates(ctx, c.ID) // counts need no texts or files
 	if err != nil {
 		return protocol.TeacherBoard{}, err
 	}

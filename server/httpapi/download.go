@@ -105,7 +105,9 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, f board.File,
 		typ += "; charset=utf-8"
 	}
 	h.Set("Content-Type", typ)
-	h.Set("Content-Disposition", attachment(f.Name))
+	// The name ends in the detected type's extension, also for rows
+	// stored before that rule (board.DownloadName).
+	h.Set("Content-Disposition", attachment(board.DownloadName(f.Name, f.Type)))
 	if cacheable {
 		h.Set("Cache-Control", "private, max-age=31536000, immutable")
 		h.Set("ETag", `"`+f.Hash+`"`)

@@ -114,18 +114,15 @@ func (s *Server) withStudent(h func(http.ResponseWriter, *http.Request, storage.
 			writeError(w, http.StatusUnauthorized, protocol.ErrUnauthorized, "send the personal link as Authorization: Bearer TOKEN")
 			return
 		}
-		// Wrong links count against the same per-address budget as wrong
-		// join codes on the WebSocket.
-		addr := s.clientAddr(r)
-		if s.Guard != nil && !s.Guard.MayGuess(addr) {
-			w.Header().Set("Retry-After", "60")
-			writeError(w, http.StatusTooManyRequests, protocol.ErrRateLimited, "too many wrong links from your address; try again in a minute")
-			return
-		}
+		// A right link is never refused (it cannot be guessed, and others
+		// behind the same address must not lock it out); wrong links are
+		// counted per address, apart from wrong join codes.
 		st, err := s.Board.RosterStudentByTokenHash(r.Context(), codes.HashToken(token))
 		if errors.Is(err, storage.ErrNotFound) {
-			if s.Guard != nil {
-				s.Guard.GuessFailed(addr)
+			if s.Guard != nil && !s.Guard.TokenFailed(s.clientAddr(r)) {
+				w.Header().Set("Retry-After", "60")
+				writeError(w, http.StatusTooManyRequests, protocol.ErrRateLimited, "too many wrong links from your address; try again in a minute")
+				return
 			}
 			writeError(w, http.StatusUnauthorized, protocol.ErrUnauthorized, "unknown or renewed personal link")
 			return

@@ -11,23 +11,37 @@ import (
 
 	"ersatzraum/app/protocol"
 	"ersatzraum/server/board"
+	"ersatzraum/server/files"
 	"ersatzraum/server/storage"
 )
 
 // Students' hand-ins: PUT /api/board/{aid}/handins/{hid}, exactly once
 // per id the client chose, also when the outbox sends it again.
 
-// handInForm is what a student sent, with the files as stored.
+// handInForm is what a student sent, with the files as staged (not
+// stored until the whole hand-in is accepted) or only hashed (a resent
+// hand-in, compared with what is stored).
 type handInForm struct {
 	protocol.HandInForm
-	files []board.File
+	files  []board.File
+	staged []*files.Staged
+}
+
+// discard removes what was staged for a refused hand-in.
+func (f *handInForm) discard() {
+	for _, st := range f.staged {
+		st.Discard()
+	}
+	f.staged = nil
 }
 
 // readHandIn reads the body of PUT /api/board/{aid}/handins/{hid}:
 // multipart/form-data (fields kind, text, clientAt, and up to five file
 // parts named "files" or "files[]"), or else JSON
-// {"kind","text","clientAt"} without files. Files are stored as they arrive.
-func (s *Server) readHandIn(w http.ResponseWriter, r *http.Request) (handInForm, bool) {
+// {"kind","text","clientAt"} without files. With store, files are staged
+// (see files.Staged) within room bytes in all; without, only hashed. On
+// false the answer is written and nothing is left staged.
+func (s *Server) readHandIn(w http.ResponseWriter, r *http.Request, store bool, room int64) (handInForm, bool) {
 	var f handInForm
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if !strings.HasPrefix(ct, "multipart/") {
@@ -39,9 +53,17 @@ func (s *Server) readHandIn(w http.ResponseWriter, r *http.Request) (handInForm,
 		writeError(w, http.StatusBadRequest, protocol.ErrBadPayload, "send multipart/form-data (kind, text, clientAt, files) or JSON")
 		return f, false
 	}
+	ok := false
+	defer func() {
+		if !ok {
+			f.discard()
+		}
+	}()
+	var used int64
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
+			ok = true
 			return f, true
 		}
 		if err != nil {
@@ -76,16 +98,38 @@ func (s *Server) readHandIn(w http.ResponseWriter, r *http.Request) (handInForm,
 				writeError(w, http.StatusBadRequest, protocol.ErrTooManyFiles, fmt.Sprintf("a hand-in has at most %d files", board.MaxHandInFiles))
 				return f, false
 			}
-			bf, err := s.storePart(part, part.FileName(), board.MaxHandInFileBytes, board.HandInTypes)
+			limit, byQuota := int64(board.MaxHandInFileBytes), false
+			if store && room-used < limit {
+				limit, byQuota = max(room-used, 0), true
+			}
+			var m files.Meta
+			if store {
+				var st *files.Staged
+				if st, err = s.Files.Stage(part, limit, board.HandInTypes); err == nil {
+					f.staged = append(f.staged, st)
+					m = st.Meta
+				}
+			} else {
+				m, err = files.Hash(part, limit, board.HandInTypes)
+			}
 			if err != nil {
-				if !fileError(w, err, board.MaxHandInFileBytes) {
+				switch {
+				case byQuota && errors.Is(err, files.ErrTooLarge):
+					quotaError(w)
+				case !fileError(w, err, board.MaxHandInFileBytes):
 					s.internal(w, "store file", err)
 				}
 				return f, false
 			}
-			f.files = append(f.files, bf)
+			used += m.Size
+			f.files = append(f.files, board.File{Hash: m.Hash, Type: m.Type, Size: m.Size,
+				Name: board.DownloadName(part.FileName(), m.Type)})
 		}
 	}
+}
+
+func quotaError(w http.ResponseWriter) {
+	writeError(w, http.StatusRequestEntityTooLarge, protocol.ErrQuota, "your hand-ins or your class's are at the storage quota; ask your teacher")
 }
 
 // putHandIn stores a hand-in under the id the client chose. The same id
@@ -93,7 +137,12 @@ func (s *Server) readHandIn(w http.ResponseWriter, r *http.Request) (handInForm,
 // what is stored and changes nothing, whenever it comes; the same id with
 // other content is 409 conflict. New hand-ins are accepted until due plus
 // grace (server time; after the due time they count as late), then 409
-// closed.
+// closed, and within the student's and the class's quota (413 quota).
+//
+// Everything that can refuse a new hand-in without reading its body is
+// checked before the body is read; its files are only staged until every
+// check passed, so nothing is stored for a refusal. A resent id is only
+// hashed to compare it: it never stores anything, closed or not.
 func (s *Server) putHandIn(w http.ResponseWriter, r *http.Request, st storage.RosterStudent) {
 	now := time.Now().Truncate(time.Millisecond) // as stored
 	hid := r.PathValue("hid")
@@ -120,6 +169,7 @@ func (s *Server) putHandIn(w http.ResponseWriter, r *http.Request, st storage.Ro
 		writeError(w, http.StatusConflict, protocol.ErrConflict, "this hand-in id is taken; make a new one")
 		return
 	}
+	var room int64
 	if !replay {
 		if !a.Archived.IsZero() {
 			writeError(w, http.StatusNotFound, protocol.ErrUnknownAssignment, "no such assignment on your class's board")
@@ -129,11 +179,16 @@ func (s *Server) putHandIn(w http.ResponseWriter, r *http.Request, st storage.Ro
 			writeError(w, http.StatusConflict, protocol.ErrClosed, "hand-ins for this assignment closed at "+a.Closes().Format(time.RFC3339))
 			return
 		}
+		var ok bool
+		if room, ok = s.quotaRoom(w, r, st, a.ID); !ok {
+			return
+		}
 	}
-	form, ok := s.readHandIn(w, r)
+	form, ok := s.readHandIn(w, r, !replay, room)
 	if !ok {
 		return
 	}
+	defer form.discard() // after a commit there is nothing left to discard
 	h := board.HandIn{ID: hid, AssignmentID: a.ID, StudentID: st.ID, Kind: form.Kind, Created: now, Files: form.files}
 	if h.Text, err = board.CleanHandInText(form.Text); err != nil {
 		writeError(w, http.StatusBadRequest, protocol.ErrBadPayload, err.Error())
@@ -163,9 +218,13 @@ func (s *Server) putHandIn(w http.ResponseWriter, r *http.Request, st storage.Ro
 		return
 	}
 	if !replay {
-		err = s.Board.PutHandIn(r.Context(), h)
+		err = s.commitHandIn(r, st, &form, h)
 		if err == nil {
 			s.handInReceipt(w, r, a, st, h, http.StatusCreated)
+			return
+		}
+		if errors.Is(err, errQuota) {
+			quotaError(w)
 			return
 		}
 		if !errors.Is(err, storage.ErrExists) {
@@ -187,11 +246,10 @@ func (s *Server) putHandIn(w http.ResponseWriter, r *http.Request, st storage.Ro
 }
 
 func (s *Server) handInReceipt(w http.ResponseWriter, r *http.Request, a board.Assignment, st storage.RosterStudent, h board.HandIn, status int) {
-	hs, err := s.Board.StudentHandIns(r.Context(), st.ID)
+	mine, err := s.Board.StudentAssignmentStates(r.Context(), st.ID, a.ID)
 	if err != nil {
 		s.internal(w, "load hand-ins", err)
 		return
 	}
-	mine := byStudent(hs)[[2]string{a.ID, st.ID}]
 	writeJSON(w, status, protocol.HandInReceipt{HandIn: handInView(a, h), State: board.State(a, mine, time.Now())})
 }

@@ -60,7 +60,7 @@ func (s *Server) handInsZip(w http.ResponseWriter, r *http.Request, c storage.Cl
 				if f.Type == files.Text {
 					method = zip.Deflate
 				}
-				err = zipEntry(zw, dir+"/"+names.take(f.Name), hi.Created, file, method)
+				err = zipEntry(zw, dir+"/"+names.take(board.DownloadName(f.Name, f.Type)), hi.Created, file, method)
 				file.Close()
 				if err != nil {
 					s.Log.Error("write hand-ins zip", "err", err)

@@ -19,6 +19,9 @@ func (s *Server) Handler() http.Handler {
 	// Lessons (lessons.go).
 	mux.HandleFunc("POST /api/lessons", s.createLesson)
 	mux.HandleFunc("GET /api/lessons/{id}/attendance", s.withLesson(s.attendance))
+	if s.Checks != nil {
+		s.checkRoutes(mux)
+	}
 
 	if s.Classes != nil {
 		s.classRoutes(mux)

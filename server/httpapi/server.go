@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"sync"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -57,14 +58,21 @@ type Server struct {
 	// Records reads the roll call's history (records.go); nil: no record
 	// routes.
 	Records RecordStore
+	// Checks reads saved quick-check results (checks.go); nil: no routes.
+	Checks CheckStore
 	// Board keeps the assignment board's rows (board.go), Files their
 	// bytes; without either the board answers 503.
 	Board BoardStore
 	Files *files.Store
 	// Guard limits wrong personal links per address (nil: no limit).
 	Guard interface {
-		MayGuess(netip.Addr) bool
-		GuessFailed(netip.Addr)
+		TokenFailed(netip.Addr) bool
 	}
-	Log *slog.Logger
+	// Quota bounds hand-ins per student and class (zero: DefaultQuota).
+	Quota Quota
+	Log   *slog.Logger
+
+	// handInMu makes a hand-in's last quota check and its storing one
+	// step (quota.go).
+	handInMu sync.Mutex
 }

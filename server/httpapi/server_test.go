@@ -68,6 +68,13 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWith(t, nil)
+}
+
+// newEnvWith is newEnv with the server changed by adjust before it
+// serves (limits of a test).
+func newEnvWith(t *testing.T, adjust func(*Server)) *env {
+	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
 	db, err := storage.Open(ctx, t.TempDir())
@@ -105,10 +112,20 @@ func newEnv(t *testing.T) *env {
 		Log: log,
 	}
 	s.Classes, s.ClassHost, s.Records, s.Board = db, hub, db, db
-	s.Guard = admission.NewGate(admission.DefaultLimits)
+	// One gate for the WebSocket and the HTTP API, as in production.
+	gate := admission.NewGate(admission.DefaultLimits)
+	s.Guard, hub.Guard = gate, gate
+	s.Checks, hub.Checks = db, db
 	s.Files = files.New(t.TempDir())
 	if s.Sealer, err = codes.NewSealer(make([]byte, 32)); err != nil {
 		t.Fatal(err)
+	}
+	accts.Devices = s.Sealer
+	if adjust != nil {
+		adjust(s)
+		if g, ok := s.Guard.(*admission.Gate); ok {
+			hub.Guard = g
+		}
 	}
 	e := &env{t: t, db: db, accounts: accts, writer: writer, hub: hub, assets: assets, handler: s.Handler(), files: s.Files}
 	e.srv = httptest.NewServer(e.handler)
@@ -751,15 +768,15 @@ func joinAdmitted(t *testing.T, e *env, teacherWS *websocket.Conn, code, name st
 	stu := dialWS(t, e, nil)
 	sendWS(t, stu, protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Code: code, Name: name})
 	readWS(t, stu, protocol.TypeWaiting, nil)
-	var lobby protocol.LobbyState
-	readWS(t, teacherWS, protocol.TypeLobby, &lobby)
-	if len(lobby.Waiting) != 1 || lobby.Waiting[0].Name != name {
-		t.Fatalf("lobby = %+v", lobby)
+	var knock protocol.Knock
+	readWS(t, teacherWS, protocol.TypeLobbyAdd, &knock)
+	if knock.Name != name {
+		t.Fatalf("knock = %+v", knock)
 	}
-	sendWS(t, teacherWS, protocol.TypeAdmit, protocol.Admission{IDs: []string{lobby.Waiting[0].ID}})
+	sendWS(t, teacherWS, protocol.TypeAdmit, protocol.Admission{IDs: []string{knock.ID}})
 	var w protocol.Welcome
 	readWS(t, stu, protocol.TypeWelcome, &w)
 	readWS(t, teacherWS, protocol.TypeParticipant, nil)
-	readWS(t, teacherWS, protocol.TypeLobby, nil)
+	readWS(t, teacherWS, protocol.TypeLobbyRemove, nil)
 	return stu, w
 }

@@ -232,10 +232,10 @@ func TestHandsCallOnMuteAndRemove(t *testing.T) {
 	}
 	back := studentHello(h, t, protocol.Hello{Personal: "lea-token"})
 	back.expect(protocol.TypeWaiting, nil)
-	var lobby protocol.LobbyState
-	teacher.expect(protocol.TypeLobby, &lobby)
-	if len(lobby.Waiting) != 1 || lobby.Waiting[0].ID != "r-lea" {
-		t.Fatalf("lobby = %+v", lobby)
+	var knock protocol.Knock
+	teacher.expect(protocol.TypeLobbyAdd, &knock)
+	if knock.ID != "r-lea" {
+		t.Fatalf("knock = %+v", knock)
 	}
 	teacher.send(protocol.TypeAdmit, protocol.Admission{IDs: []string{"r-lea"}})
 	var w protocol.Welcome

@@ -47,10 +47,13 @@ type Identity struct {
 	Addr      netip.Addr
 }
 
-// Guard limits join-code guessing per address.
+// Guard limits join-code guessing per address. TokenFailed counts a
+// wrong personal link and reports whether the address was still within
+// its own budget for those (see package admission).
 type Guard interface {
 	MayGuess(addr netip.Addr) bool
 	GuessFailed(addr netip.Addr)
+	TokenFailed(addr netip.Addr) bool
 }
 
 // Meter counts what the hub and its transport do, for /metrics.
@@ -63,8 +66,9 @@ type Meter interface {
 
 type noGuard struct{}
 
-func (noGuard) MayGuess(netip.Addr) bool { return true }
-func (noGuard) GuessFailed(netip.Addr)   {}
+func (noGuard) MayGuess(netip.Addr) bool    { return true }
+func (noGuard) GuessFailed(netip.Addr)      {}
+func (noGuard) TokenFailed(netip.Addr) bool { return true }
 
 type noMeter struct{}
 
@@ -111,6 +115,10 @@ type Hub struct {
 	// must stop working: sent out, or their lesson ended (presence.go).
 	// It must not block or call back into the hub.
 	Revoked func(participant string)
+
+	// Checks keeps the quick-check results a teacher saves; nil refuses
+	// saving.
+	Checks CheckStore
 
 	rec Recorder
 	log *slog.Logger
@@ -260,6 +268,8 @@ type room struct {
 	// restored activity); with no connection left, EndIdleLessons
 	// counts from it.
 	lastSeen time.Time
+	chat     chatRoom  // the lesson chat (chat.go)
+	check    checkRoom // the running quick check (quickcheck.go)
 }
 
 type student struct {

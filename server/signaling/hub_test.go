@@ -742,9 +742,9 @@ func TestProtocolErrors(t *testing.T) {
 		teacher, _ := h.joinTeacher(t, "t-alice", "lesson-a")
 		c, _ := h.joinStudent(t, codeA, "Ada")
 		teacher.expect(protocol.TypeParticipant, nil)
-		c.send("chat", map[string]string{"text": "hi"})
+		c.send("whiteboard", map[string]string{"text": "hi"})
 		e := c.expectError(protocol.ErrUnknownType)
-		if !strings.Contains(e.Message, `"chat"`) {
+		if !strings.Contains(e.Message, `"whiteboard"`) {
 			t.Errorf("message does not name the type: %q", e.Message)
 		}
 		// A very long type is cut in the message.

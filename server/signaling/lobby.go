@@ -26,18 +26,29 @@ func (r *room) lobbyState() protocol.LobbyState {
 	return st
 }
 
-func (r *room) notifyLobby() {
-	if r.teacher != nil {
-		r.teacher.send(protocol.MustEncode(protocol.TypeLobby, r.lobbyState()))
+// notifyLobbyLeft tells the teacher who stopped waiting. The teacher's
+// welcome carried the whole lobby; from then on only changes are sent,
+// so that a knock costs one small message, not the list again.
+func (r *room) notifyLobbyLeft(ids []string) {
+	if r.teacher != nil && len(ids) > 0 {
+		r.teacher.send(protocol.MustEncode(protocol.TypeLobbyRemove, protocol.LobbyRemoval{IDs: ids}))
 	}
 }
 
-// wait puts a student into the lobby.
+// wait puts a student into the lobby, unless MaxLobby wait already.
 func (s *Session) wait(r *room, id, name string, camera bool) {
-	r.waiting = append(r.waiting, &waiter{id: id, name: name, camera: camera, at: s.hub.now(), conn: s})
+	if len(r.waiting) >= protocol.MaxLobby {
+		s.hub.Meter.Disconnected("lobby-full")
+		s.fail(protocol.CloseLobbyFull, protocol.ErrLobbyFull, "the lobby is full; try again later")
+		return
+	}
+	w := &waiter{id: id, name: name, camera: camera, at: s.hub.now(), conn: s}
+	r.waiting = append(r.waiting, w)
 	s.role, s.room, s.waitingID = protocol.RoleStudent, r, id
 	s.send(protocol.MustEncode(protocol.TypeWaiting, struct{}{}))
-	r.notifyLobby()
+	if r.teacher != nil {
+		r.teacher.send(protocol.MustEncode(protocol.TypeLobbyAdd, protocol.Knock{ID: w.id, Name: w.name, At: w.at.UnixMilli()}))
+	}
 }
 
 func (r *room) removeWaiter(id string) *waiter {
@@ -53,11 +64,13 @@ func (r *room) removeWaiter(id string) *waiter {
 // admit lets waiting students in (teacher only).
 func (s *Session) admit(a protocol.Admission) {
 	s.asTeacher(func(r *room) {
+		var left []string
 		for _, id := range a.IDs {
 			w := r.removeWaiter(id)
 			if w == nil {
 				continue // already gone or admitted: admitting twice is harmless
 			}
+			left = append(left, w.id)
 			st := r.students[w.id] // a class-list student the teacher had sent out
 			if st == nil {
 				st = &student{line: roster.Line{
@@ -70,20 +83,22 @@ func (s *Session) admit(a protocol.Admission) {
 			w.conn.waitingID = ""
 			w.conn.enter(r, st, true)
 		}
-		r.notifyLobby()
+		r.notifyLobbyLeft(left)
 	})
 }
 
 // reject sends waiting students away (teacher only).
 func (s *Session) reject(a protocol.Admission) {
 	s.asTeacher(func(r *room) {
+		var left []string
 		for _, id := range a.IDs {
 			if w := r.removeWaiter(id); w != nil {
+				left = append(left, w.id)
 				w.conn.waitingID = ""
 				w.conn.fail(protocol.CloseRejected, protocol.ErrRejected, "the teacher did not let you in")
 			}
 		}
-		r.notifyLobby()
+		r.notifyLobbyLeft(left)
 	})
 }
 

@@ -77,11 +77,12 @@ func TestStrangerWaitsAndTeacherAdmitsOrRejects(t *testing.T) {
 
 	eve := studentHello(h, t, protocol.Hello{Code: classCode, Name: "Eve"})
 	eve.expect(protocol.TypeWaiting, nil)
-	var lobby protocol.LobbyState
-	teacher.expect(protocol.TypeLobby, &lobby)
-	if len(lobby.Waiting) != 1 || lobby.Waiting[0].Name != "Eve" {
-		t.Fatalf("lobby = %+v", lobby)
+	var knock protocol.Knock
+	teacher.expect(protocol.TypeLobbyAdd, &knock)
+	if knock.Name != "Eve" || knock.ID == "" {
+		t.Fatalf("knock = %+v", knock)
 	}
+	eveID := knock.ID
 	// Waiting students cannot signal and are not on the roll call.
 	eve.send(protocol.TypeSignal, offer(protocol.TeacherPeer, "v=0"))
 	eve.expectError(protocol.ErrForbidden)
@@ -90,11 +91,11 @@ func TestStrangerWaitsAndTeacherAdmitsOrRejects(t *testing.T) {
 	// Ad-hoc code of the same lesson: also the lobby.
 	mal := studentHello(h, t, protocol.Hello{Code: codeA, Name: "Mallory"})
 	mal.expect(protocol.TypeWaiting, nil)
-	teacher.expect(protocol.TypeLobby, &lobby)
-	if len(lobby.Waiting) != 2 {
-		t.Fatalf("lobby = %+v", lobby)
+	teacher.expect(protocol.TypeLobbyAdd, &knock)
+	if knock.Name != "Mallory" || knock.ID == eveID {
+		t.Fatalf("knock = %+v", knock)
 	}
-	eveID, malID := lobby.Waiting[0].ID, lobby.Waiting[1].ID
+	malID := knock.ID
 
 	// Students may not admit anyone.
 	lea := studentHello(h, t, protocol.Hello{Personal: "lea-token"})
@@ -115,20 +116,21 @@ func TestStrangerWaitsAndTeacherAdmitsOrRejects(t *testing.T) {
 	if e.ID != eveID || e.Status != protocol.StatusPresent {
 		t.Fatalf("roll call entry %+v", e)
 	}
-	teacher.expect(protocol.TypeLobby, &lobby)
-	if len(lobby.Waiting) != 1 || lobby.Waiting[0].ID != malID {
-		t.Fatalf("lobby after admit = %+v", lobby)
+	var left protocol.LobbyRemoval
+	teacher.expect(protocol.TypeLobbyRemove, &left)
+	if len(left.IDs) != 1 || left.IDs[0] != eveID {
+		t.Fatalf("lobby change after admit = %+v", left)
 	}
-	// Admitting twice is harmless.
+	// Admitting twice is harmless, and changes nothing.
 	teacher.send(protocol.TypeAdmit, protocol.Admission{IDs: []string{eveID}})
-	teacher.expect(protocol.TypeLobby, nil)
+	teacher.expectNothing()
 
 	teacher.send(protocol.TypeReject, protocol.Admission{IDs: []string{malID}})
 	mal.expectError(protocol.ErrRejected)
 	mal.expectClosed(protocol.CloseRejected)
-	teacher.expect(protocol.TypeLobby, &lobby)
-	if len(lobby.Waiting) != 0 {
-		t.Fatalf("lobby after reject = %+v", lobby)
+	teacher.expect(protocol.TypeLobbyRemove, &left)
+	if len(left.IDs) != 1 || left.IDs[0] != malID {
+		t.Fatalf("lobby change after reject = %+v", left)
 	}
 	recorded, _ := h.rec.snapshot()
 	for _, l := range recorded {
@@ -148,10 +150,10 @@ func TestWaitingStudentWhoLeavesDisappearsFromTheLobby(t *testing.T) {
 		t.Fatalf("teacher's welcome lobby = %+v", w.Lobby)
 	}
 	eve.gone()
-	var lobby protocol.LobbyState
-	teacher.expect(protocol.TypeLobby, &lobby)
-	if len(lobby.Waiting) != 0 {
-		t.Fatalf("lobby = %+v", lobby)
+	var left protocol.LobbyRemoval
+	teacher.expect(protocol.TypeLobbyRemove, &left)
+	if len(left.IDs) != 1 || left.IDs[0] != w.Lobby[0].ID {
+		t.Fatalf("lobby change = %+v", left)
 	}
 }
 
@@ -226,7 +228,7 @@ func TestEndSendsWaitingStudentsHome(t *testing.T) {
 	teacher, _ := h.joinTeacher(t, "t-alice", "lesson-a")
 	eve := studentHello(h, t, protocol.Hello{Code: classCode, Name: "Eve"})
 	eve.expect(protocol.TypeWaiting, nil)
-	teacher.expect(protocol.TypeLobby, nil)
+	teacher.expect(protocol.TypeLobbyAdd, nil)
 	teacher.send(protocol.TypeEnd, nil)
 	eve.expect(protocol.TypeLessonEnded, nil)
 	eve.expectClosed(protocol.CloseLessonEnded)
@@ -260,9 +262,9 @@ func TestListedMeansOnTheClassList(t *testing.T) {
 	}
 	eve := studentHello(h, t, protocol.Hello{Code: classCode, Name: "Eve"})
 	eve.expect(protocol.TypeWaiting, nil)
-	var lobby protocol.LobbyState
-	teacher.expect(protocol.TypeLobby, &lobby)
-	teacher.send(protocol.TypeAdmit, protocol.Admission{IDs: []string{lobby.Waiting[0].ID}})
+	var knock protocol.Knock
+	teacher.expect(protocol.TypeLobbyAdd, &knock)
+	teacher.send(protocol.TypeAdmit, protocol.Admission{IDs: []string{knock.ID}})
 	eve.expect(protocol.TypeWelcome, nil)
 	teacher.expect(protocol.TypeParticipant, &e)
 	if e.Name != "Eve" || e.Listed {

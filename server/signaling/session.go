@@ -110,6 +110,10 @@ func (s *Session) Receive(raw []byte) {
 		decoded(s, env, s.hand)
 	case protocol.TypeMedia:
 		decoded(s, env, s.media)
+	case protocol.TypeChat, protocol.TypeChatDelete, protocol.TypeChatMode, protocol.TypeChatMute:
+		s.chatReceive(env)
+	case protocol.TypeCheckOpen, protocol.TypeCheckAnswer, protocol.TypeCheckClose, protocol.TypeCheckShow, protocol.TypeCheckSave:
+		s.checkReceive(env)
 	default:
 		// Unknown types are refused but not fatal, so that a newer client
 		// can talk to an older server.
@@ -193,6 +197,8 @@ func (s *Session) helloTeacher(h protocol.Hello) {
 		Lobby:    r.lobbyState().Waiting,
 		Locked:   r.locked,
 		ICE:      s.hub.iceFor(teacherICEPrefix + s.ident.TeacherID),
+		Chat:     r.chatWelcome(protocol.TeacherPeer),
+		Tally:    r.tallyWelcome(),
 	}))
 	online := protocol.MustEncode(protocol.TypeTeacherStatus, protocol.TeacherStatus{Online: true, Fresh: h.Fresh})
 	for _, st := range r.students {
@@ -203,13 +209,6 @@ func (s *Session) helloTeacher(h protocol.Hello) {
 }
 
 func (s *Session) helloStudent(h protocol.Hello) {
-	// Wrong codes and links are limited per address; the limit is checked
-	// before the lookup, so that a guesser learns nothing once it is reached.
-	if !s.hub.Guard.MayGuess(s.ident.Addr) {
-		s.hub.Meter.Disconnected("guessing")
-		s.fail(protocol.CloseRateLimited, protocol.ErrRateLimited, "too many wrong join codes from your address; try again in a minute")
-		return
-	}
 	r, known, ok := s.findRoom(h)
 	if !ok {
 		return
@@ -285,9 +284,15 @@ func (s *Session) helloStudent(h protocol.Hello) {
 // link names. It reports false after refusing the hello.
 func (s *Session) findRoom(h protocol.Hello) (r *room, known *RosterStudent, ok bool) {
 	if h.Personal != "" {
+		// A personal link cannot be guessed: a right one is always let
+		// through, whatever others behind the same address sent.
 		p, found := s.hub.personalByHash(codes.HashToken(h.Personal))
 		if !found {
-			s.hub.Guard.GuessFailed(s.ident.Addr)
+			if !s.hub.Guard.TokenFailed(s.ident.Addr) {
+				s.hub.Meter.Disconnected("guessing")
+				s.fail(protocol.CloseRateLimited, protocol.ErrRateLimited, "too many wrong personal links from your address; try again in a minute")
+				return nil, nil, false
+			}
 			s.fail(protocol.CloseUnknownLesson, protocol.ErrUnknownLesson, "this personal link is not valid (any more)")
 			return nil, nil, false
 		}
@@ -296,6 +301,14 @@ func (s *Session) findRoom(h protocol.Hello) (r *room, known *RosterStudent, ok 
 			return nil, nil, false
 		}
 		return r, p.student, true
+	}
+	// Wrong codes are limited per address; the limit is checked before
+	// the lookup, so that a guesser learns nothing once it is reached. The
+	// budget fits a school behind one address (package admission).
+	if !s.hub.Guard.MayGuess(s.ident.Addr) {
+		s.hub.Meter.Disconnected("guessing")
+		s.fail(protocol.CloseRateLimited, protocol.ErrRateLimited, "too many wrong join codes from your address; try again in a minute, or use your personal link")
+		return nil, nil, false
 	}
 	code := codes.NormalizeCode(h.Code)
 	if code == "" {
@@ -369,6 +382,8 @@ func (s *Session) enter(r *room, st *student, fresh bool) {
 		ICE:           s.hub.iceFor(st.line.ParticipantID),
 		Name:          st.line.Name,
 		Called:        st.called,
+		Chat:          r.chatWelcome(st.line.ParticipantID),
+		Check:         r.checkWelcome(st.line.ParticipantID),
 	}))
 	r.notifyTeacher(st)
 }
@@ -376,6 +391,7 @@ func (s *Session) enter(r *room, st *student, fresh bool) {
 func (r *room) notifyTeacher(st *student) {
 	if r.teacher != nil {
 		r.teacher.send(protocol.MustEncode(protocol.TypeParticipant, st.entry()))
+		r.checkParticipantChanged()
 	}
 }
 
@@ -512,8 +528,8 @@ func (s *Session) Closed() {
 		}
 	case protocol.RoleStudent:
 		if s.waitingID != "" {
-			if r.removeWaiter(s.waitingID) != nil {
-				r.notifyLobby()
+			if w := r.removeWaiter(s.waitingID); w != nil {
+				r.notifyLobbyLeft([]string{w.id})
 			}
 			return
 		}

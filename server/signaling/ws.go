@@ -3,6 +3,7 @@ package signaling
 import (
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -23,6 +24,10 @@ const (
 	writeDeadline      = 10 * time.Second
 	pingInterval       = 25 * time.Second
 	pongWait           = 2*pingInterval + 10*time.Second
+	// helloWait is how long a new connection may stay silent before its
+	// hello: a page sends it as soon as the socket opens, so a connection
+	// that says nothing holds a file descriptor for no one.
+	helloWait = 10 * time.Second
 )
 
 // Endpoint serves the signaling WebSocket.
@@ -36,9 +41,20 @@ type Endpoint struct {
 	CheckOrigin func(*http.Request) bool
 	// ClientAddr returns the client's address (see package admission).
 	ClientAddr func(*http.Request) netip.Addr
-	// Gate, when set, limits new connections per address.
-	Gate interface{ AllowConnect(netip.Addr) bool }
-	Log  *slog.Logger
+	// Gate, when set, limits new and open connections per address.
+	Gate Gate
+	// HelloWait overrides helloWait (tests).
+	HelloWait time.Duration
+	Log       *slog.Logger
+}
+
+// Gate limits connections per address (package admission): the rate of
+// new ones, and how many are open at once (Open true must be followed by
+// one Closed).
+type Gate interface {
+	AllowConnect(netip.Addr) bool
+	Open(netip.Addr) bool
+	Closed(netip.Addr)
 }
 
 func (e *Endpoint) upgrader() *websocket.Upgrader {
@@ -64,8 +80,19 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "too many connections from your address", http.StatusTooManyRequests)
 		return
 	}
+	release := func() {}
+	if e.Gate != nil {
+		if !e.Gate.Open(addr) {
+			e.Hub.Meter.Disconnected("open-limit")
+			w.Header().Set("Retry-After", "30")
+			http.Error(w, "too many open connections from your address", http.StatusTooManyRequests)
+			return
+		}
+		release = func() { e.Gate.Closed(addr) }
+	}
 	ws, err := e.upgrader().Upgrade(w, r, nil)
 	if err != nil {
+		release()
 		// Upgrade has already answered with a 4xx.
 		e.Log.Info("websocket upgrade refused", "err", err, "origin", r.Header.Get("Origin"))
 		return
@@ -77,6 +104,10 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id.Addr = addr
 	e.Hub.Meter.Connected(1)
 	c := newWSConn(ws)
+	c.release = release
+	if e.HelloWait > 0 {
+		c.helloWait = e.HelloWait
+	}
 	session := e.Hub.Connect(c, id)
 	// Return from the handler and read on a fresh goroutine: the HTTP
 	// server's goroutine, with its grown stack, its buffers and the
@@ -103,10 +134,14 @@ type wsConn struct {
 	once        sync.Once
 	closeCode   int
 	closeReason string
+	// release gives the address's open-connection slot back; called once,
+	// by the read loop when it ends.
+	release   func()
+	helloWait time.Duration
 }
 
 func newWSConn(ws *websocket.Conn) *wsConn {
-	return &wsConn{ws: ws, wake: make(chan struct{}, 1), closing: make(chan struct{}), limit: sendQueueLength}
+	return &wsConn{ws: ws, wake: make(chan struct{}, 1), closing: make(chan struct{}), limit: sendQueueLength, release: func() {}, helloWait: helloWait}
 }
 
 func (c *wsConn) Send(msg []byte) bool {
@@ -157,18 +192,31 @@ func (c *wsConn) readLoop(s *Session) {
 		s.Closed()
 		c.Close(protocol.CloseNormal, "")
 		s.hub.Meter.Connected(-1)
+		c.release()
 	}()
 	c.ws.SetReadLimit(protocol.MaxMessageBytes)
-	c.ws.SetReadDeadline(time.Now().Add(pongWait))
+	// Until hello, the deadline stays helloWait from the start: pongs
+	// (which a client may send unasked) do not extend it. The read loop
+	// is the session's own goroutine, so s.role may be read here.
+	joined := false
+	c.ws.SetReadDeadline(time.Now().Add(c.helloWait))
 	c.ws.SetPongHandler(func(string) error {
+		if !joined {
+			return nil
+		}
 		return c.ws.SetReadDeadline(time.Now().Add(pongWait))
 	})
 	for {
 		kind, msg, err := c.ws.ReadMessage()
 		if err != nil {
-			if errors.Is(err, websocket.ErrReadLimit) {
+			var ne net.Error
+			switch {
+			case errors.Is(err, websocket.ErrReadLimit):
 				s.hub.Meter.Disconnected("too-large")
 				c.Close(protocol.CloseTooLarge, protocol.ErrTooLarge)
+			case !joined && errors.As(err, &ne) && ne.Timeout():
+				s.hub.Meter.Disconnected("hello-timeout")
+				c.Close(protocol.CloseBadHello, protocol.ErrHelloTimeout)
 			}
 			return
 		}
@@ -177,6 +225,10 @@ func (c *wsConn) readLoop(s *Session) {
 			continue
 		}
 		s.Receive(msg)
+		if !joined && s.role != "" {
+			joined = true
+			c.ws.SetReadDeadline(time.Now().Add(pongWait))
+		}
 	}
 }
 

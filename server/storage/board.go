@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -352,4 +353,44 @@ func (s *DB) FileInUse(ctx context.Context, hash string) (bool, error) {
 		`SELECT (SELECT COUNT(*) FROM assignment_files WHERE hash = ?1) + (SELECT COUNT(*) FROM handin_files WHERE hash = ?1)`,
 		strings.ToLower(hash)).Scan(&n)
 	return n > 0, err
+}
+
+// HandInUsage is what a student and the student's class store in
+// hand-ins: the bytes of their files (a file handed in twice counts
+// twice) plus the bytes of their texts, and how many hand-ins the student
+// has on one assignment. It sums in SQL, so the quota check loads no
+// hand-in.
+func (s *DB) HandInUsage(ctx context.Context, studentID, classID, assignmentID string) (student, class int64, onAssignment int, err error) {
+	const sum = `SELECT COALESCE((SELECT SUM(f.size) FROM handin_files f JOIN handins h ON h.id = f.handin_id WHERE %[1]s), 0)
+		+ COALESCE((SELECT SUM(LENGTH(CAST(h.text AS BLOB))) FROM handins h WHERE %[1]s), 0)`
+	if err = s.sql.QueryRowContext(ctx, fmt.Sprintf(sum, `h.student_id = ?1`), studentID).Scan(&student); err != nil {
+		return
+	}
+	if err = s.sql.QueryRowContext(ctx, fmt.Sprintf(sum, `h.assignment_id IN (SELECT id FROM assignments WHERE class_id = ?1)`), classID).Scan(&class); err != nil {
+		return
+	}
+	err = s.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM handins WHERE student_id = ? AND assignment_id = ?`, studentID, assignmentID).Scan(&onAssignment)
+	return
+}
+
+// ClassHandInStates lists the hand-ins of a class's assignments without
+// their texts and files: what a board's counts need, and no more.
+func (s *DB) ClassHandInStates(ctx context.Context, classID string) ([]board.HandIn, error) {
+	return s.handInStates(ctx, `h.assignment_id IN (SELECT id FROM assignments WHERE class_id = ?)`, classID)
+}
+
+// StudentAssignmentStates lists one student's hand-ins of one assignment
+// without texts and files (a receipt's state).
+func (s *DB) StudentAssignmentStates(ctx context.Context, studentID, assignmentID string) ([]board.HandIn, error) {
+	return s.handInStates(ctx, `h.student_id = ?1 AND h.assignment_id = ?2`, studentID, assignmentID)
+}
+
+func (s *DB) handInStates(ctx context.Context, where string, args ...any) ([]board.HandIn, error) {
+	return queryAll(ctx, s.sql, func(row scanner) (board.HandIn, error) {
+		var h board.HandIn
+		var created int64
+		err := row.Scan(&h.ID, &h.AssignmentID, &h.StudentID, &h.Kind, &created)
+		h.Created = time.UnixMilli(created)
+		return h, err
+	}, `SELECT h.id, h.assignment_id, h.student_id, h.kind, h.created_at FROM handins h WHERE `+where+` ORDER BY h.created_at, h.id`, args...)
 }

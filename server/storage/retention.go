@@ -20,7 +20,12 @@ func (s *DB) PurgeAttendance(ctx context.Context, before time.Time) (int64, erro
 		return n, err
 	}
 	events, err := s.purge(ctx, `DELETE FROM attendance_events WHERE at < ?`, before.UnixMilli())
-	return n + events, err
+	if err != nil {
+		return n + events, err
+	}
+	// Saved quick-check results are part of the records and go with them.
+	checks, err := s.purge(ctx, `DELETE FROM quick_checks WHERE saved_at < ?`, before.UnixMilli())
+	return n + events + checks, err
 }
 
 // PurgeEndedLessons deletes lessons that ended before the cutoff, with

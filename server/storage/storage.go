@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -33,7 +34,10 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 		return nil, fmt.Errorf("create data directory %s: %w", dir, err)
 	}
 	path := filepath.Join(dir, "ersatzraum.db")
-	dsn := "file:" + path +
+	// The DSN is an SQLite URI: '%', '?' and '#' in a folder name would
+	// start an escape, the options or a fragment (and silently open
+	// another file), so they are escaped.
+	dsn := "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path) +
 		"?_pragma=journal_mode(WAL)" +
 		"&_pragma=synchronous(FULL)" +
 		"&_pragma=busy_timeout(5000)" +
@@ -224,5 +228,20 @@ CREATE INDEX handin_files_hash ON handin_files(hash);
 	`
 ALTER TABLE attendance ADD COLUMN listed INTEGER NOT NULL DEFAULT 0;
 UPDATE attendance SET listed = 1 WHERE substr(participant_id, 1, 2) = 'r-';
+`,
+	// 6: quick-check results a teacher saved (server/signaling): counts
+	// only, never who answered what. Kept as long as attendance.
+	`
+CREATE TABLE IF NOT EXISTS quick_checks (
+	id        TEXT PRIMARY KEY,
+	lesson_id TEXT NOT NULL REFERENCES lessons(id) ON DELETE CASCADE,
+	question  TEXT NOT NULL,
+	options   TEXT NOT NULL,
+	counts    TEXT NOT NULL,
+	answered  INTEGER NOT NULL,
+	present   INTEGER NOT NULL,
+	saved_at  INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS quick_checks_lesson ON quick_checks(lesson_id, saved_at);
 `,
 }

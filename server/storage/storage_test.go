@@ -3,6 +3,8 @@ package storage
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -143,5 +145,20 @@ func TestPurgeKeepsAbsentLinesOfRecentLessons(t *testing.T) {
 	}
 	if evs, _ := db.LessonEvents(ctx, "new"); len(evs) != 1 {
 		t.Fatalf("the running lesson's event was purged")
+	}
+}
+
+// A data folder whose name holds URI characters opens that folder's
+// database, not another file (the DSN is an SQLite URI).
+func TestOpenInAFolderWithURICharacters(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "Schule #1 ?100%")
+	db, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := os.Stat(filepath.Join(dir, "ersatzraum.db")); err != nil {
+		t.Fatalf("database not in the data folder: %v", err)
 	}
 }

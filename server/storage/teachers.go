@@ -171,3 +171,10 @@ func (s *DB) DeleteSession(ctx context.Context, hash []byte) error {
 	_, err := s.sql.ExecContext(ctx, `DELETE FROM sessions WHERE hash = ?`, hash)
 	return err
 }
+
+// DeleteOtherSessions ends every session of a teacher but the one with
+// hash keep (the device that just changed the password).
+func (s *DB) DeleteOtherSessions(ctx context.Context, teacherID string, keep []byte) error {
+	_, err := s.sql.ExecContext(ctx, `DELETE FROM sessions WHERE teacher_id = ? AND hash != ?`, teacherID, keep)
+	return err
+}
