@@ -393,7 +393,12 @@ func observe(t *testing.T, w *authzWorld, ws, view *websocket.Conn, msgType stri
 		recs, _ := w.e.db.LessonChecks(context.Background(), w.lessonA.ID)
 		return len(recs) == 1
 	case protocol.TypeEnd:
-		// Alice's lesson is over exactly when a hello for it is refused.
+		// When Alice's lesson ends, the hub tells her view lesson-ended;
+		// only from then on is a hello for it refused (probing before
+		// raced the end on a busy machine).
+		if got, _ := nextOf(view, protocol.TypeLessonEnded); !got {
+			return false
+		}
 		probe := dialWS(t, w.e, nil)
 		sendWS(t, probe, protocol.TypeHello, protocol.Hello{Role: protocol.RoleStudent, Personal: w.leaToken})
 		_, penv := next(probe)
