@@ -99,6 +99,7 @@ type fakePeer struct {
 	videoCalls int
 	candidates int
 	restarts   int
+	streams    int // AddStream calls
 	pending    string
 	picture    Stream // what SendVideo sent last
 	audio      Stream // what SendAudio sent last
@@ -111,7 +112,12 @@ func (p *fakePeer) SetCaps(c Caps) {
 	p.caps = c
 }
 
-func (p *fakePeer) AddStream(Stream)                 {}
+func (p *fakePeer) AddStream(Stream) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.streams++
+}
+
 func (p *fakePeer) Receive(string, Stream)           {}
 func (p *fakePeer) Offer() (string, error)           { return "offer", nil }
 func (p *fakePeer) UseICE(*protocol.ICEConfig) error { return nil }

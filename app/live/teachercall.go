@@ -69,8 +69,9 @@ type TeacherCall struct {
 	view      TeacherView
 	pace      pacer
 	peers     map[string]PeerConn
-	online    map[string]bool // signaling state per student
-	audioOnly map[string]bool // students who get no video from the teacher
+	warm      map[string]PeerConn // built before the offer (warmpeers.go)
+	online    map[string]bool     // signaling state per student
+	audioOnly map[string]bool     // students who get no video from the teacher
 	ice       *protocol.ICEConfig
 	over      bool // the call has ended; timers stop
 	chat      chatBox
@@ -108,6 +109,7 @@ func (c *TeacherCall) setup() {
 		c.Mix = BrowserMix
 	}
 	c.peers = make(map[string]PeerConn)
+	c.warm = make(map[string]PeerConn)
 	c.online = make(map[string]bool)
 	c.audioOnly = make(map[string]bool)
 	c.view.Streams = make(map[string]Stream)
@@ -243,6 +245,7 @@ func (c *TeacherCall) handle(env protocol.Envelope) {
 			return
 		}
 		c.ice = w.ICE
+		c.dropWarm("") // built with the credentials before
 		c.view.Waiting, c.view.Locked = w.Lobby, w.Locked
 		c.view.Title, c.view.Entries = w.Lesson.Title, w.RollCall
 		if w.Lesson.Code != "" {
@@ -302,6 +305,11 @@ func (c *TeacherCall) handle(env protocol.Envelope) {
 // connection: signaling state, and sound only on a weak line.
 func (c *TeacherCall) track(e protocol.Entry) {
 	c.online[e.ID] = e.Online
+	if e.Online {
+		c.warmUp(e.ID)
+	} else {
+		c.dropWarm(e.ID)
+	}
 	if c.audioOnly[e.ID] != e.AudioOnly {
 		// A student on a weak line asked for sound only (or for the
 		// picture again): stop or start sending them video.
@@ -369,28 +377,17 @@ func (c *TeacherCall) signal(sig protocol.Signal) {
 	}
 }
 
-// answer builds the connection to a student from its offer.
+// answer builds the connection to a student from its offer, on the one
+// built ahead for the student if there is one.
 func (c *TeacherCall) answer(from, offer string) {
-	yieldToBrowser()
-	var peer PeerConn
-	peer, err := c.Peers(c.ice, PeerEvents{
-		Candidate: func(cand protocol.Candidate) {
-			c.client.Send(protocol.TypeSignal, protocol.Signal{To: from, Kind: protocol.SignalCandidate, Candidate: &cand})
-		},
-		Stream: func(st Stream) {
-			c.client.Do(func() {
-				if c.peers[from] == peer {
-					c.view.Streams[from] = st
-					c.streamArrived(from)
-					c.changed()
-				}
-			})
-		},
-		State: func(state string) { c.client.Do(func() { c.peerState(from, peer, state) }) },
-	})
-	if err != nil {
-		logf("peer: %v", err)
-		return
+	peer := c.takeWarm(from)
+	if peer == nil {
+		yieldToBrowser()
+		var err error
+		if peer, err = c.newPeer(from); err != nil {
+			logf("peer: %v", err)
+			return
+		}
 	}
 	peer.SetCaps(c.caps())
 	sdp, err := peer.Answer(offer, c.view.Local)
@@ -411,6 +408,28 @@ func (c *TeacherCall) answer(from, offer string) {
 	if c.relay.id != "" && from != c.relay.id {
 		peer.SendAudio(c.relay.mix)
 	}
+}
+
+// newPeer makes a connection to a student whose events reach the call
+// only while it is that student's connection.
+func (c *TeacherCall) newPeer(from string) (PeerConn, error) {
+	var peer PeerConn
+	peer, err := c.Peers(c.ice, PeerEvents{
+		Candidate: func(cand protocol.Candidate) {
+			c.client.Send(protocol.TypeSignal, protocol.Signal{To: from, Kind: protocol.SignalCandidate, Candidate: &cand})
+		},
+		Stream: func(st Stream) {
+			c.client.Do(func() {
+				if c.peers[from] == peer {
+					c.view.Streams[from] = st
+					c.streamArrived(from)
+					c.changed()
+				}
+			})
+		},
+		State: func(state string) { c.client.Do(func() { c.peerState(from, peer, state) }) },
+	})
+	return peer, err
 }
 
 // peerState follows one student's connection: a break is shown at once
@@ -448,6 +467,7 @@ func (c *TeacherCall) peerState(id string, peer PeerConn, state string) {
 // hangUp closes the connection to a student and removes its picture.
 func (c *TeacherCall) hangUp(id string) {
 	c.closePeer(id)
+	c.dropWarm(id)
 	c.classChanged()
 	delete(c.view.Streams, id)
 	delete(c.view.Interrupted, id)
@@ -468,6 +488,7 @@ func (c *TeacherCall) closePeers() {
 	for id := range c.peers {
 		c.closePeer(id)
 	}
+	c.dropWarm("")
 }
 
 func (c *TeacherCall) scheduleLinkCheck() {

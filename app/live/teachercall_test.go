@@ -82,7 +82,7 @@ func TestTeacherCallShowsAnInterruptedPicture(t *testing.T) {
 	e := student(1)
 	_, conn, peers, seen := startTeacher(t, e)
 	message(conn, protocol.TypeSignal, protocol.Signal{From: e.ID, Kind: protocol.SignalOffer, SDP: "offer"})
-	eventually(t, "connection built", func() bool { return len(peers.all()) == 1 })
+	eventually(t, "connection answered", func() bool { return len(peers.all()) == 1 && len(conn.sentOf(protocol.TypeSignal)) == 1 })
 	p := peers.all()[0]
 	p.setState(peerConnected)
 	p.setState(peerDisconnected)
@@ -103,5 +103,43 @@ func TestTeacherCallEndIsNoError(t *testing.T) {
 	eventually(t, "ended", func() bool { return seen.get().Ended })
 	if v := seen.get(); v.Closed != "" {
 		t.Fatalf("ended lesson shows the error %q", v.Closed)
+	}
+}
+
+// A student who is in gets a connection, with the teacher's media, before
+// its offer arrives (the browser's synchronous calls then happen while
+// the class's media is still quiet), and the offer is answered on it. One
+// who leaves before offering has it closed.
+func TestTeacherBuildsTheConnectionBeforeTheOffer(t *testing.T) {
+	_, conn, peers, _ := startTeacher(t)
+	message(conn, protocol.TypeParticipant, student(1))
+	eventually(t, "a connection built for the student", func() bool { return len(peers.all()) == 1 })
+	p := peers.all()[0]
+	eventually(t, "the teacher's media added", func() bool {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return p.streams == 1
+	})
+	message(conn, protocol.TypeSignal, protocol.Signal{From: "s1", Kind: protocol.SignalOffer, SDP: "offer"})
+	eventually(t, "the offer answered", func() bool { return len(conn.sentOf(protocol.TypeSignal)) == 1 })
+	if n := len(peers.all()); n != 1 {
+		t.Fatalf("%d connections built, want only the one built ahead", n)
+	}
+
+	message(conn, protocol.TypeParticipant, student(2))
+	eventually(t, "a connection built for the second", func() bool { return len(peers.all()) == 2 })
+	gone := student(2)
+	gone.Online = false
+	message(conn, protocol.TypeParticipant, gone)
+	second := peers.all()[1]
+	eventually(t, "the unused connection closed", func() bool {
+		second.mu.Lock()
+		defer second.mu.Unlock()
+		return second.closed
+	})
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		t.Fatal("the first student's connection was closed")
 	}
 }
