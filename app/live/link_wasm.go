@@ -21,10 +21,18 @@ func (p *Peer) Link() (Link, error) {
 	if err != nil {
 		return Link{}, err
 	}
-	raw := js.Global().Get("JSON").Call("stringify", js.Global().Get("Array").Call("from", stats.Call("values"))).String()
-	var entries []statsEntry
-	if err := json.Unmarshal([]byte(raw), &entries); err != nil {
+	entries := js.Global().Get("Array").Call("from", stats.Call("values"))
+	// Only the fields linkOf reads cross: a whole report is tens of
+	// kilobytes, and decoding it in Go for every student every few
+	// seconds was the longest stall left on the teacher's page.
+	raw := js.Global().Get("JSON").Call("stringify", entries, statsFields).String()
+	var read []statsEntry
+	if err := json.Unmarshal([]byte(raw), &read); err != nil {
 		return Link{}, err
 	}
-	return linkOf(entries), nil
+	return linkOf(read), nil
 }
+
+// statsFields is the JSON.stringify allowlist: statsEntry's fields.
+var statsFields = js.ValueOf([]any{"id", "type", "selectedCandidatePairId", "packetsLost", "packetsReceived",
+	"currentRoundTripTime", "localCandidateId", "remoteCandidateId", "candidateType"})
