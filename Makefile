@@ -51,7 +51,7 @@ wasm-size:
 
 # End-to-end tests: the real binary, headless Chromium with fake media.
 e2e: build
-	ERSATZRAUM_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 15m -v ./e2e/
+	ERSATZRAUM_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 30m -v ./e2e/
 
 test: fmt-check vet unit e2e
 
