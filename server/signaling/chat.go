@@ -73,18 +73,10 @@ func (s *Session) chat(m protocol.ChatSend) {
 		s.sendError(protocol.ErrBadPayload, "chat needs an id of 1 to 64 bytes")
 		return
 	}
-	r := s.room
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if s.waitingID != "" {
-		s.sendError(protocol.ErrForbidden, "wait until the teacher lets you in")
-		return
-	}
-	if s.replaced() {
-		return
-	}
-	code, id := r.chatTake(s, m)
-	s.send(protocol.MustEncode(protocol.TypeChatAck, protocol.ChatAck{ClientID: m.ID, ID: id, Code: code}))
+	s.inLesson(func(r *room) {
+		code, id := r.chatTake(s, m)
+		s.send(protocol.MustEncode(protocol.TypeChatAck, protocol.ChatAck{ClientID: m.ID, ID: id, Code: code}))
+	})
 }
 
 // chatTake applies the rules to a message and relays it. It returns the

@@ -130,6 +130,23 @@ func (s *Session) asTeacher(do func(r *room)) {
 	do(r)
 }
 
+// inLesson runs do under the room's lock for a participant who is in the
+// lesson: one still waiting in the lobby is refused, a replaced connection
+// is ignored.
+func (s *Session) inLesson(do func(r *room)) {
+	r := s.room
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if s.waitingID != "" {
+		s.sendError(protocol.ErrForbidden, "wait until the teacher lets you in")
+		return
+	}
+	if s.replaced() {
+		return
+	}
+	do(r)
+}
+
 func (s *Session) isTeacher() bool {
 	if s.role != protocol.RoleTeacher {
 		s.sendError(protocol.ErrForbidden, "only the teacher can do that")

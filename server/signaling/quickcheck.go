@@ -122,32 +122,24 @@ func (s *Session) checkAnswer(a protocol.CheckAnswer) {
 		s.sendError(protocol.ErrForbidden, "only students answer")
 		return
 	}
-	r := s.room
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if s.waitingID != "" {
-		s.sendError(protocol.ErrForbidden, "wait until the teacher lets you in")
-		return
-	}
-	if s.replaced() {
-		return
-	}
-	q := r.checkFor(s, a.ID)
-	switch {
-	case q == nil:
-		return
-	case !q.open:
-		s.sendError(protocol.ErrCheckClosed, "the teacher closed this question")
-		return
-	case a.Option < 0 || a.Option >= len(q.options):
-		s.sendError(protocol.ErrBadPayload, "no such answer")
-		return
-	}
-	q.answers[s.studentID] = a.Option
-	s.send(protocol.MustEncode(protocol.TypeCheck, r.studentCheck(s.studentID)))
-	if r.teacher != nil {
-		r.teacher.send(protocol.MustEncode(protocol.TypeCheckTally, r.checkTally()))
-	}
+	s.inLesson(func(r *room) {
+		q := r.checkFor(s, a.ID)
+		switch {
+		case q == nil:
+			return
+		case !q.open:
+			s.sendError(protocol.ErrCheckClosed, "the teacher closed this question")
+			return
+		case a.Option < 0 || a.Option >= len(q.options):
+			s.sendError(protocol.ErrBadPayload, "no such answer")
+			return
+		}
+		q.answers[s.studentID] = a.Option
+		s.send(protocol.MustEncode(protocol.TypeCheck, r.studentCheck(s.studentID)))
+		if r.teacher != nil {
+			r.teacher.send(protocol.MustEncode(protocol.TypeCheckTally, r.checkTally()))
+		}
+	})
 }
 
 // checkSave stores the result (counts, no names). The store is written

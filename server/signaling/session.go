@@ -412,41 +412,33 @@ func (s *Session) signal(sig protocol.Signal) {
 		s.sendError(protocol.ErrBadPayload, "kind must be offer, answer or candidate")
 		return
 	}
-	r := s.room
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if s.waitingID != "" {
-		s.sendError(protocol.ErrForbidden, "wait until the teacher lets you in")
-		return
-	}
-	if s.replaced() {
-		return
-	}
-	var target *Session
-	if s.role == protocol.RoleStudent {
-		// A student has exactly one peer: the teacher of its own lesson.
-		if sig.To != "" && sig.To != protocol.TeacherPeer {
-			s.sendError(protocol.ErrForbidden, "students can only signal the teacher")
+	s.inLesson(func(r *room) {
+		var target *Session
+		if s.role == protocol.RoleStudent {
+			// A student has exactly one peer: the teacher of its own lesson.
+			if sig.To != "" && sig.To != protocol.TeacherPeer {
+				s.sendError(protocol.ErrForbidden, "students can only signal the teacher")
+				return
+			}
+			sig.From = s.studentID
+			target = r.teacher
+		} else {
+			st, ok := r.students[sig.To]
+			if !ok {
+				s.sendError(protocol.ErrUnknownPeer, "no participant "+quote(sig.To)+" in this lesson")
+				return
+			}
+			sig.From = protocol.TeacherPeer
+			target = st.conn
+		}
+		if target == nil {
+			s.sendError(protocol.ErrPeerOffline, "the peer is not connected")
 			return
 		}
-		sig.From = s.studentID
-		target = r.teacher
-	} else {
-		st, ok := r.students[sig.To]
-		if !ok {
-			s.sendError(protocol.ErrUnknownPeer, "no participant "+quote(sig.To)+" in this lesson")
-			return
-		}
-		sig.From = protocol.TeacherPeer
-		target = st.conn
-	}
-	if target == nil {
-		s.sendError(protocol.ErrPeerOffline, "the peer is not connected")
-		return
-	}
-	sig.To = ""
-	target.send(protocol.MustEncode(protocol.TypeSignal, sig))
-	s.hub.Meter.Relayed(sig.Kind, time.Since(received))
+		sig.To = ""
+		target.send(protocol.MustEncode(protocol.TypeSignal, sig))
+		s.hub.Meter.Relayed(sig.Kind, time.Since(received))
+	})
 }
 
 func (s *Session) end() {
