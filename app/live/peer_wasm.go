@@ -17,7 +17,7 @@ type Peer struct {
 	pc        rtcPeer
 	pending   []protocol.Candidate
 	remoteSet bool
-	handlers  []js.Func // released on Close
+	handlers  map[string]js.Func // by event; removed and released on Close
 	caps      *Caps
 	added     bool // the local tracks are on the connection
 
@@ -53,7 +53,7 @@ func NewPeer(ice *protocol.ICEConfig, onCandidate func(protocol.Candidate), onSt
 	if err != nil {
 		return nil, err
 	}
-	p := &Peer{pc: pc}
+	p := &Peer{pc: pc, handlers: map[string]js.Func{}}
 	// Each handler only reads the event and hands it to a goroutine:
 	// nothing may block inside a browser callback.
 	p.on("icecandidate", func(ev js.Value) {
@@ -91,7 +91,7 @@ func (p *Peer) on(event string, handle func(ev js.Value)) {
 		handle(args[0])
 		return nil
 	})
-	p.handlers = append(p.handlers, f)
+	p.handlers[event] = f
 	p.pc.JSValue().Set("on"+event, f)
 }
 
@@ -339,14 +339,14 @@ func (p *Peer) addCandidate(c protocol.Candidate) error {
 
 // Close ends the connection.
 func (p *Peer) Close() {
-	for _, event := range []string{"icecandidate", "connectionstatechange", "track"} {
+	for event := range p.handlers {
 		p.pc.JSValue().Set("on"+event, js.Null())
 	}
 	p.pc.JSValue().Call("close")
-	for _, f := range p.handlers {
+	for event, f := range p.handlers {
 		f.Release()
+		delete(p.handlers, event)
 	}
-	p.handlers = nil
 }
 
 // PendingOffer returns our offer while it waits for its answer, "" when
