@@ -26,7 +26,7 @@ func TestClassAtOnce(t *testing.T) {
 	pages := make([]context.Context, students)
 	for i := range students {
 		names[i] = fmt.Sprintf("Kind %d", i+1)
-		pages[i] = newBrowser(t, names[i])
+		pages[i] = newStudentDevice(t, names[i])
 	}
 	// They knock one after another (the lobby is not what is tested);
 	// the burst is the one click that lets them all in.
@@ -46,8 +46,10 @@ func TestClassAtOnce(t *testing.T) {
 	eval[bool](t, teacher, stallMeter)
 	stop := make(chan struct{})
 	probeDone := make(chan error, 1)
-	go func() { probeDone <- probeResponsive(teacher, stop, 10*time.Second) }()
+	var slowestAnswer time.Duration
+	go func() { probeDone <- probeResponsive(teacher, stop, 10*time.Second, &slowestAnswer) }()
 
+	busyBefore, _ := mainThreadTime(t, teacher)
 	prof := startProfile(t, teacher)
 	defer prof.stop()
 	if os.Getenv("ERSATZRAUM_E2E_PROFILE") != "" {
@@ -79,6 +81,9 @@ func TestClassAtOnce(t *testing.T) {
 		waitFor(t, teacher, "teacher's tile plays "+n, tileBrightness(n)+` > 12`, left)
 	}
 	t.Logf("all %d pictures play on the teacher's page %v after the click", students, time.Since(start).Round(time.Millisecond))
+	busy, script := mainThreadTime(t, teacher)
+	t.Logf("the teacher's main thread meanwhile: %.1f s busy with tasks, %.1f s of them script; stall so far %.0f ms",
+		busy-busyBefore, script, eval[float64](t, teacher, `window.__stall.max`))
 	for i, p := range pages {
 		waitFor(t, p, names[i]+" receives the teacher's picture and sound",
 			`(() => { const v = document.querySelector('#teacher-video'); return v && v.videoWidth > 0 && !v.paused; })() && `+
@@ -88,21 +93,34 @@ func TestClassAtOnce(t *testing.T) {
 	if err := <-probeDone; err != nil {
 		t.Fatal(err)
 	}
-	// The issue's bar is a second. On the 2-core machine with seven
-	// browsers the longest stall measured 1.2 to 1.9 s, inside Chromium's
-	// own synchronous calls (new RTCPeerConnection, addIceCandidate), not
-	// in Go (README, "A class at once"): logged, not asserted, until it
-	// holds here.
+	// The issue's bar is a second. With the students' browsers on the
+	// teacher's cores the longest stall measured 1.4 to 2.5 s, the main
+	// thread waiting for Chromium's own WebRTC threads; with the students
+	// on their own core, under 0.3 s (README, "A class at once"). Timing
+	// is measured and reported, not asserted: the machine is shared.
 	stall := eval[float64](t, teacher, `window.__stall.max`)
-	t.Logf("longest main-thread stall on the teacher's page: %.0f ms", stall)
+	t.Logf("longest main-thread stall on the teacher's page: %.0f ms; slowest answer to a trivial script: %v; its frames longer than 300 ms: %s",
+		stall, slowestAnswer.Round(time.Millisecond), eval[string](t, teacher, `JSON.stringify(window.__longFrames)`))
 }
 
 // stallMeter starts a timer in the page that records, in
 // window.__stall.max, the longest time (ms) the main thread was held:
-// how much later than due the timer ran.
+// how much later than due the timer ran. window.__longFrames lists the
+// frames longer than 300 ms (Long Animation Frames): when, how long,
+// and what script ran in them, so that a stall names its cause.
 const stallMeter = `(() => {
   const every = 50;
   window.__stall = {max: 0, last: performance.now()};
+  window.__longFrames = [];
+  if (PerformanceObserver.supportedEntryTypes.includes('long-animation-frame')) {
+    new PerformanceObserver(list => {
+      for (const e of list.getEntries()) {
+        if (e.duration < 300) continue;
+        window.__longFrames.push({at: Math.round(e.startTime), ms: Math.round(e.duration),
+          scripts: e.scripts.map(s => s.invoker + ' ' + Math.round(s.duration) + ' ms')});
+      }
+    }).observe({type: 'long-animation-frame'});
+  }
   setInterval(() => {
     const now = performance.now();
     window.__stall.max = Math.max(window.__stall.max, now - window.__stall.last - every);
@@ -113,8 +131,9 @@ const stallMeter = `(() => {
 
 // probeResponsive evaluates a trivial script on the page every 250 ms until
 // stop is closed and reports the first answer that took longer than limit,
-// with every answer slower than a quarter of it.
-func probeResponsive(page context.Context, stop <-chan struct{}, limit time.Duration) error {
+// with every answer slower than a quarter of it; slowest, if not nil, gets
+// the slowest answer.
+func probeResponsive(page context.Context, stop <-chan struct{}, limit time.Duration, slowest *time.Duration) error {
 	began := time.Now()
 	var slow []string
 	for {
@@ -128,6 +147,9 @@ func probeResponsive(page context.Context, stop <-chan struct{}, limit time.Dura
 		_, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`1 + 1`))
 		took := time.Since(sent)
 		cancel()
+		if slowest != nil {
+			*slowest = max(*slowest, took)
+		}
 		if took > limit/4 {
 			slow = append(slow, fmt.Sprintf("%v at %v", took.Round(time.Millisecond), sent.Sub(began).Round(100*time.Millisecond)))
 		}
