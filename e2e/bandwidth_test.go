@@ -52,6 +52,9 @@ func TestClassOf30FitsAHomeLine(t *testing.T) {
 
 	// 30 students join, a little apart (as a class does).
 	ctx, cancel := context.WithCancel(context.Background())
+	// The Go students stand for devices of their own (studentCores).
+	release := confineStudentsHere(t)
+	defer release()
 	students, wait := startStudents(ctx, srv.URL, class, clip, 100*time.Millisecond)
 	defer func() {
 		cancel()
@@ -325,6 +328,9 @@ func TestClassOf30FitsAHomeLineWithAScreen(t *testing.T) {
 	waitFor(t, viewer, "join button", `(document.querySelector('#join-camera') || {}).matches?.(':enabled')`, 90*time.Second)
 	do(t, viewer, "join", clickAction("#join-camera"))
 	ctx, cancel := context.WithCancel(context.Background())
+	// The Go students stand for devices of their own (studentCores).
+	release := confineStudentsHere(t)
+	defer release()
 	students, wait := startStudents(ctx, srv.URL, class[1:], clip, 100*time.Millisecond)
 	defer func() {
 		cancel()

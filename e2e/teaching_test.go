@@ -220,6 +220,60 @@ func TestTeacherSharesATab(t *testing.T) {
 	waitFor(t, student, "the camera is back after the tab closed", `(() => { const v = document.querySelector('#teacher-video'); return v.videoWidth > 0 && v.videoWidth <= 640; })()`, 30*time.Second)
 }
 
+// TestSharingSurvivesAServerOutage: while the teacher shares a tab, the
+// server is killed and started again. The student keeps reading the
+// slides during the outage (the screen travels peer to peer), both pages
+// reconnect on the connections they have, the teacher's page still says
+// it shares and the student still gets the screen afterwards; stopping
+// then brings back the camera.
+func TestSharingSurvivesAServerOutage(t *testing.T) {
+	addr, dir := freeAddr(t), t.TempDir()
+	srv := startServer(t, addr, dir)
+	teacher := newSharingTeacher(t)
+	_, link, _ := startLesson(t, teacher, srv, "Bildschirm 8a")
+	waitFor(t, teacher, "own camera", `document.querySelector('#self-video').videoWidth > 0`, 30*time.Second)
+	changes, closeSlides := openSlides(t, teacher, 3*time.Second)
+	defer closeSlides()
+	student := newBrowser(t, "student")
+	joinAdmitted(t, teacher, student, link, "Lea", true)
+
+	waitFor(t, teacher, "share button offered", `document.querySelector('#share-screen')`, 20*time.Second)
+	do(t, teacher, "share the screen", clickAction("#share-screen"))
+	waitFor(t, student, "the student gets the screen", `document.querySelector('#teacher-video').videoWidth >= 1280`, 30*time.Second)
+
+	srv.kill(t)
+	waitFor(t, student, "student notices the outage", `document.querySelector('#join-status[data-state="reconnecting"]')`, 20*time.Second)
+	// Two slide changes during the outage reach the student.
+	seen := 0
+	for c := range changes {
+		if c.n < 1 {
+			continue
+		}
+		studentSees(t, student, c.n)
+		if seen++; seen == 2 {
+			break
+		}
+	}
+
+	srv = startServer(t, addr, dir)
+	waitFor(t, student, "student back and present", `document.querySelector('#join-status[data-state="present"]')`, 45*time.Second)
+	waitFor(t, teacher, "the teacher's page still shares", `document.querySelector('.share[data-sharing="true"] #share-status')`, 20*time.Second)
+	if w := eval[float64](t, student, `document.querySelector('#teacher-video').videoWidth`); w < 1280 {
+		t.Errorf("after the restart the student's picture is %v px wide, want the screen (≥ 1280)", w)
+	}
+	for c := range changes {
+		if c.n >= 1 {
+			studentSees(t, student, c.n)
+			break
+		}
+	}
+	if n := eval[float64](t, student, `window.__pcs.length`); n != 1 {
+		t.Errorf("student built %v peer connections, want 1", n)
+	}
+	do(t, teacher, "stop sharing", clickAction("#share-screen"))
+	waitFor(t, student, "the camera is back", `(() => { const v = document.querySelector('#teacher-video'); return v.videoWidth > 0 && v.videoWidth <= 640; })()`, 30*time.Second)
+}
+
 // writeTone writes a WAV of a steady sine tone (48 kHz, mono, 16 bit)
 // for Chromium's fake microphone, which loops it.
 func writeTone(t *testing.T, hz float64) string {
