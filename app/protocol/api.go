@@ -145,3 +145,21 @@ type CreatedLesson struct {
 	Code    string `json:"code"`
 	JoinURL string `json:"joinUrl"`
 }
+
+// The teacher's lessons on the start page (GET /api/lessons): every
+// lesson still running, and the ended ones started within the last
+// RecentLessonDays days, at most MaxRecentLessons in all.
+const (
+	RecentLessonDays = 14
+	MaxRecentLessons = 20
+)
+
+// RecentLesson is one line of GET /api/lessons: running lessons first,
+// then newest first.
+type RecentLesson struct {
+	LessonRecord
+	// ClassID and ClassName name the lesson's class; both are absent for
+	// an ad-hoc lesson (or when the class has been deleted since).
+	ClassID   string `json:"classId,omitempty"`
+	ClassName string `json:"className,omitempty"`
+}

@@ -65,6 +65,7 @@ func (a *Account) Render() app.UI {
 					app.P().Body(app.A().ID("account-home").Href("/").Class("button big").Text(i18n.T(l, "account.home"))),
 				)
 			}).Else(func() app.UI { return a.renderForm() }),
+			app.If(a.loaded && a.teacher != "" && !a.hasPassword && !a.saved, func() app.UI { return a.renderSkip() }),
 		),
 	)
 }
@@ -117,6 +118,18 @@ func (a *Account) renderForm() app.UI {
 				return app.P().ID("password-error").Class("error").Role("alert").Text(a.err)
 			}),
 		)),
+	)
+}
+
+// renderSkip is the way on without a password, right after the first
+// login link: the session in this browser stays (30 days), and a new
+// login link from the admin is the way in elsewhere or afterwards.
+func (a *Account) renderSkip() app.UI {
+	l := a.lang
+	return app.Section().ID("password-later").Class("card").Aria("labelledby", "password-later-heading").Body(
+		app.H2().ID("password-later-heading").Text(i18n.T(l, "account.skip.title")),
+		app.P().ID("password-later-hint").Class("hint").Text(i18n.T(l, "account.skip.hint", i18n.T(l, "teacher.account"))),
+		app.A().ID("skip-password").Href("/").Class("button secondary").Text(i18n.T(l, "account.skip")),
 	)
 }
 

@@ -11,7 +11,8 @@ import (
 
 // Home is the start page. The two things people come for are the first
 // things on it: the join field for students and, for a signed-in teacher,
-// the start-lesson form.
+// the start-lesson form, then the teacher's running and recent lessons
+// (the way back in, and their attendance) and classes.
 type Home struct {
 	app.Compo
 
@@ -46,6 +47,7 @@ func (h *Home) Render() app.UI {
 			app.H1().Class("visually-hidden").Text(i18n.T(l, "app.name")),
 			app.P().Class("tagline").Text(i18n.T(l, "app.tagline")),
 			app.If(h.teacher != "", func() app.UI { return h.renderStart() }),
+			app.If(h.teacher != "", func() app.UI { return &RecentLessons{Lang: l} }),
 			app.If(h.teacher != "", func() app.UI { return &ClassList{Lang: l} }),
 			&PersonalLinkOffer{Lang: l},
 			h.renderJoin(),

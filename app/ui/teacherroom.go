@@ -84,7 +84,8 @@ func (t *TeacherRoom) Render() app.UI {
 			&Header{Lang: l},
 			app.Main().ID(mainID).Class("page").Body(app.Section().Class("card").Body(
 				app.P().ID("lesson-status").Role("status").Text(text),
-				app.A().Href("/").Class("button").Text(i18n.T(l, "lesson.home")),
+				app.If(v.Ended, func() app.UI { return t.endedRecords() }),
+				app.A().ID("lesson-home").Href("/").Class("button").Text(i18n.T(l, "lesson.home")),
 			)),
 		)
 	}
@@ -92,8 +93,9 @@ func (t *TeacherRoom) Render() app.UI {
 	var writer chatWriter
 	var moderator chatModerator
 	var checks checkControls
+	var ender lessonEnder
 	if t.call != nil {
-		controls, writer, moderator, checks = t.call, teacherChat{t.call}, t.call, t.call
+		controls, writer, moderator, checks, ender = t.call, teacherChat{t.call}, t.call, t.call, t.call
 	}
 	title, code, link := t.access()
 	notice := ""
@@ -128,12 +130,10 @@ func (t *TeacherRoom) Render() app.UI {
 					return app.P().Class("notice").Role("alert").Text(notice)
 				}),
 				t.shareButton(),
-				app.Button().ID("end-lesson").Class("button danger").Text(i18n.T(l, "lesson.end")).
-					OnClick(func(app.Context, app.Event) {
-						if t.call != nil {
-							t.call.End()
-						}
-					}),
+				// Ending asks first (EndLessonDialog, at the end of the page).
+				app.Button().ID("end-lesson").Type("button").Class("button danger").Text(i18n.T(l, "lesson.end")).
+					Aria("haspopup", "dialog").Aria("controls", endDialogID).
+					OnClick(func(app.Context, app.Event) { openEndDialog() }),
 			),
 			&LobbyPanel{Lang: l, Waiting: v.Waiting, Locked: v.Locked, Controls: controls},
 			app.Section().Class("grid-wrap").Aria("labelledby", "students-heading").Body(
@@ -158,6 +158,22 @@ func (t *TeacherRoom) Render() app.UI {
 			&Hands{Lang: l, Entries: v.Entries, Controls: controls},
 			&RollCall{Lang: l, Entries: v.Entries, Controls: controls},
 			app.Div().ID("announcer").Class("visually-hidden").Aria("live", "polite").Text(announcement(l, v.Announce)),
+			&EndLessonDialog{Lang: l, Ender: ender},
+		),
+	)
+}
+
+// endedRecords are the ways to the attendance of the lesson just ended;
+// the start page lists it too.
+func (t *TeacherRoom) endedRecords() app.UI {
+	l, base := t.lang, serverURL()
+	return app.Div().Body(
+		app.P().ID("lesson-kept").Text(i18n.T(l, "lesson.ended.kept", i18n.T(l, "recent.title"))),
+		app.P().Class("actions-row").Body(
+			app.A().ID("ended-print").Class("button secondary").Href(base+"/lessons/"+t.lessonID+"/print").
+				Target("_blank").Rel("noopener").Text(i18n.T(l, "lesson.ended.print")),
+			app.A().ID("ended-csv").Class("button secondary").Href(base+"/api/lessons/"+t.lessonID+"/attendance.csv").
+				Download(downloadName).Text(i18n.T(l, "lesson.ended.csv")),
 		),
 	)
 }

@@ -77,7 +77,9 @@ func (t *Tile) Render() app.UI {
 				return app.Div().Class("initials").Aria("hidden", true).Text(initials(e.Name))
 			}),
 			app.FigCaption().Body(
-				app.Span().Class("name").Text(e.Name),
+				// Long names wrap (web/app.css); the title repeats the
+				// whole name for a pointer resting on it.
+				app.Span().Class("name").Title(e.Name).Text(e.Name),
 				app.If(e.Online && !e.Camera, func() app.UI {
 					return app.Span().Class("badge").Text(i18n.T(t.Lang, "lesson.camera.off"))
 				}),

@@ -124,6 +124,7 @@ func TestHTTPAuthorization(t *testing.T) {
 		{"POST", "/api/lessons", `{"title":"Vertretung"}`, teachers},
 		{"POST", "/api/lessons", `{"classId":"` + a.ID + `"}`, []string{owner}},
 		{"GET", "/api/lessons/" + w.lessonA.ID + "/attendance", "", []string{owner}},
+		{"GET", "/api/lessons", "", teachers}, // each teacher their own lessons (recentlessons_test.go)
 		{"GET", "/api/classes", "", teachers},
 		{"POST", "/api/classes", `{"name":"neu"}`, teachers},
 		{"GET", "/api/classes/" + a.ID, "", []string{owner}},

@@ -23,9 +23,11 @@ type LessonStore interface {
 	Ping(ctx context.Context) error
 }
 
-// LessonHost makes a lesson joinable (the signaling hub).
+// LessonHost makes a lesson joinable (the signaling hub) and says whether
+// it still runs.
 type LessonHost interface {
 	AddLesson(l signaling.Lesson, lines []roster.Line)
+	Live(lessonID string) bool
 }
 
 func (s *Server) createLesson(w http.ResponseWriter, r *http.Request) {

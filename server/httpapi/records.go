@@ -20,6 +20,7 @@ type RecordStore interface {
 	ClassLessons(ctx context.Context, classID string) ([]storage.Lesson, error)
 	LessonAttendance(ctx context.Context, lessonID string) ([]storage.Attendance, error)
 	LessonEvents(ctx context.Context, lessonID string) ([]storage.Event, error)
+	TeacherLessons(ctx context.Context, teacherID string, since time.Time, limit int) ([]storage.Lesson, error)
 }
 
 // recordZone is the time zone of the exports: the server's local one.
@@ -79,5 +80,65 @@ func (s *Server) classHistory(w http.ResponseWriter, r *http.Request, c storage.
 		}
 		out = append(out, protocol.LessonRecord{ID: l.ID, Title: l.Title, StartedAt: l.CreatedAt, EndedAt: l.EndedAt, RollCallCounts: countStatuses(lines)})
 	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// teacherLessons answers GET /api/lessons: the signed-in teacher's own
+// running and recent lessons (protocol.RecentLessonDays,
+// MaxRecentLessons) with their counts, for the start page. Nobody sees
+// another teacher's lessons here; the admin flag gives no more.
+func (s *Server) teacherLessons(w http.ResponseWriter, r *http.Request) {
+	t, err := s.Accounts.TeacherFromRequest(r)
+	if err != nil {
+		writeError(w, http.StatusUnauthorized, protocol.ErrUnauthorized, "sign in as a teacher first")
+		return
+	}
+	since := time.Now().AddDate(0, 0, -protocol.RecentLessonDays)
+	lessons, err := s.Records.TeacherLessons(r.Context(), t.ID, since, protocol.MaxRecentLessons)
+	if err != nil {
+		s.internal(w, "teacher lessons", err)
+		return
+	}
+	classes, err := s.Classes.Classes(r.Context(), t.ID)
+	if err != nil {
+		s.internal(w, "teacher lessons", err)
+		return
+	}
+	names := make(map[string]string, len(classes))
+	for _, c := range classes {
+		names[c.ID] = c.Name
+	}
+	out := make([]protocol.RecentLesson, 0, len(lessons))
+	for _, l := range lessons {
+		if l.EndedAt.IsZero() && !s.Host.Live(l.ID) {
+			// Ended a moment ago: the hub is done with it, and its end
+			// is on its way to storage (roster.Writer). A teacher who
+			// just ended it and opens the start page sees it ended.
+			l.EndedAt = time.Now()
+		}
+		lines, err := s.Records.LessonAttendance(r.Context(), l.ID)
+		if err != nil {
+			s.internal(w, "teacher lessons", err)
+			return
+		}
+		rec := protocol.RecentLesson{
+			LessonRecord: protocol.LessonRecord{ID: l.ID, Title: l.Title, StartedAt: l.CreatedAt, EndedAt: l.EndedAt, RollCallCounts: countStatuses(lines)},
+		}
+		if name, ok := names[l.ClassID]; ok {
+			rec.ClassID, rec.ClassName = l.ClassID, name
+		}
+		out = append(out, rec)
+	}
+	// Running first, then newest first (as storage sorts them, with the
+	// lessons that ended a moment ago moved among the ended).
+	slices.SortStableFunc(out, func(a, b protocol.RecentLesson) int {
+		if ar, br := a.EndedAt.IsZero(), b.EndedAt.IsZero(); ar != br {
+			if ar {
+				return -1
+			}
+			return 1
+		}
+		return b.StartedAt.Compare(a.StartedAt)
+	})
 	writeJSON(w, http.StatusOK, out)
 }

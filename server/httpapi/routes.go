@@ -53,8 +53,10 @@ func (s *Server) classRoutes(mux *http.ServeMux) {
 }
 
 // recordRoutes: the roll call's history and its exports (records.go,
-// csv.go, print.go), for the class's or the lesson's own teacher.
+// csv.go, print.go), for the class's or the lesson's own teacher, and
+// the teacher's own running and recent lessons for the start page.
 func (s *Server) recordRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/lessons", s.teacherLessons)
 	mux.HandleFunc("GET /api/classes/{id}/lessons", s.withClass(s.classHistory))
 	mux.HandleFunc("GET /api/classes/{id}/attendance.csv", s.withClass(s.classCSV))
 	mux.HandleFunc("GET /classes/{id}/attendance/print", s.withClass(s.classPrint))

@@ -201,6 +201,11 @@ func (h *Hub) AddLesson(l Lesson, lines []roster.Line) {
 	h.mu.Unlock()
 }
 
+// Live reports whether a lesson is running in this hub. Storage learns of
+// an end a moment later (through the Recorder), so this is the fresher
+// answer.
+func (h *Hub) Live(lessonID string) bool { return h.roomByID(lessonID) != nil }
+
 // LessonCount returns the number of live lessons.
 func (h *Hub) LessonCount() int {
 	h.mu.RLock()

@@ -69,6 +69,17 @@ func (s *DB) ClassLessons(ctx context.Context, classID string) ([]Lesson, error)
 		`SELECT `+lessonColumns+` FROM lessons WHERE class_id = ? ORDER BY created_at DESC`, classID)
 }
 
+// TeacherLessons lists a teacher's lessons for the start page: every
+// lesson still running, and the ended ones started at or after since;
+// running ones first, then newest first, at most limit.
+func (s *DB) TeacherLessons(ctx context.Context, teacherID string, since time.Time, limit int) ([]Lesson, error) {
+	return queryAll(ctx, s.sql, scanLesson,
+		`SELECT `+lessonColumns+` FROM lessons
+		 WHERE teacher_id = ? AND (ended_at IS NULL OR created_at >= ?)
+		 ORDER BY ended_at IS NOT NULL, created_at DESC, id LIMIT ?`,
+		teacherID, since.UnixMilli(), limit)
+}
+
 // SetLessonLocked records whether a lesson admits new students.
 func (s *DB) SetLessonLocked(ctx context.Context, lessonID string, locked bool) error {
 	_, err := s.sql.ExecContext(ctx, `UPDATE lessons SET locked = ? WHERE id = ?`, locked, lessonID)

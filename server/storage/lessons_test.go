@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -104,5 +105,63 @@ func TestMigrationMarksClassListLines(t *testing.T) {
 	db2.PutAttendance(ctx, Attendance{LessonID: "l1", ParticipantID: "r-ida", Name: "Ida", Status: "absent", Listed: true})
 	if rows, _ := db2.LessonAttendance(ctx, "l1"); len(rows) != 1 || !rows[0].Listed {
 		t.Fatalf("listed line read back as %+v", rows)
+	}
+}
+
+// The start page's list: a teacher's running lessons (however old) come
+// first, then the ended ones started since the cutoff, newest first, up
+// to the limit; other teachers' lessons and older ended ones never.
+func TestTeacherLessonsRunningFirstThenRecent(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t, t.TempDir())
+	now := time.UnixMilli(time.Now().UnixMilli())
+	day := 24 * time.Hour
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(db.CreateTeacher(ctx, Teacher{ID: "t1", Name: "Frau Weber", CreatedAt: now}))
+	must(db.CreateTeacher(ctx, Teacher{ID: "t2", Name: "Herr Kaya", CreatedAt: now}))
+	lesson := func(id, teacher string, started time.Time, ended bool) {
+		t.Helper()
+		must(db.CreateLesson(ctx, Lesson{ID: id, TeacherID: teacher, Title: id, CodeHash: []byte(id), CreatedAt: started}))
+		if ended {
+			must(db.EndLesson(ctx, id, started.Add(45*time.Minute)))
+		}
+	}
+	lesson("old-running", "t1", now.Add(-30*day), false)
+	lesson("old-ended", "t1", now.Add(-20*day), true)
+	lesson("ended-3d", "t1", now.Add(-3*day), true)
+	lesson("ended-1d", "t1", now.Add(-1*day), true)
+	lesson("running-today", "t1", now.Add(-time.Hour), false)
+	lesson("bobs", "t2", now.Add(-time.Minute), false)
+
+	ids := func(ls []Lesson) []string {
+		var out []string
+		for _, l := range ls {
+			out = append(out, l.ID)
+		}
+		return out
+	}
+	got, err := db.TeacherLessons(ctx, "t1", now.Add(-14*day), 20)
+	must(err)
+	want := []string{"running-today", "old-running", "ended-1d", "ended-3d"}
+	if !slices.Equal(ids(got), want) {
+		t.Fatalf("lessons %v, want %v", ids(got), want)
+	}
+	if !got[0].EndedAt.IsZero() || got[2].EndedAt.IsZero() || got[2].Title != "ended-1d" {
+		t.Fatalf("lessons read back as %+v", got)
+	}
+	got, err = db.TeacherLessons(ctx, "t1", now.Add(-14*day), 3)
+	must(err)
+	if !slices.Equal(ids(got), want[:3]) {
+		t.Fatalf("limited to 3: %v", ids(got))
+	}
+	got, err = db.TeacherLessons(ctx, "t2", now.Add(-14*day), 20)
+	must(err)
+	if !slices.Equal(ids(got), []string{"bobs"}) {
+		t.Fatalf("Bob's lessons: %v", ids(got))
 	}
 }

@@ -244,4 +244,9 @@ CREATE TABLE IF NOT EXISTS quick_checks (
 );
 CREATE INDEX IF NOT EXISTS quick_checks_lesson ON quick_checks(lesson_id, saved_at);
 `,
+	// 7: a teacher's lessons by start, for the start page's list
+	// (TeacherLessons).
+	`
+CREATE INDEX IF NOT EXISTS lessons_teacher ON lessons(teacher_id, created_at);
+`,
 }
