@@ -172,9 +172,8 @@ func (s *StudentRoom) renderRoom() app.UI {
 		notice = errorText(l, v.Error)
 	case v.MutedByTeacher:
 		notice = i18n.T(l, "join.muted")
-	case v.MediaError != "":
-		notice = i18n.T(l, "join.media.failed", v.MediaError)
 	}
+	media := mediaProblemText(l, v.Media, false)
 	return app.Section().Class("room").Body(
 		app.P().ID("join-status").DataSet("state", state).Role("status").Aria("live", "polite").Text(status),
 		app.Figure().Class("stage").Body(
@@ -184,6 +183,9 @@ func (s *StudentRoom) renderRoom() app.UI {
 		),
 		app.If(notice != "", func() app.UI {
 			return app.P().Class("notice").Role("alert").Text(notice)
+		}),
+		app.If(media != "", func() app.UI {
+			return app.P().ID("media-problem").Class("notice").Role("status").DataSet("reason", v.Media.Reason).Text(media)
 		}),
 		app.If(v.Called, func() app.UI {
 			return app.P().ID("called-notice").Class("notice called").Role("alert").Text(i18n.T(l, "join.called"))

@@ -97,15 +97,23 @@ func (t *TeacherRoom) Render() app.UI {
 	}
 	title, code, link := t.access()
 	notice := ""
-	switch {
-	case v.Error != "":
+	if v.Error != "" {
 		notice = errorText(l, v.Error)
-	case v.MediaError != "":
-		notice = i18n.T(l, "lesson.camera.failed", v.MediaError)
+	}
+	media := mediaProblemText(l, v.Media, true)
+	var self selfMediaControls
+	if t.call != nil {
+		self = t.call
 	}
 	return app.Div().Class("app").Body(
 		&Header{Lang: l},
 		app.Main().ID(mainID).Class("page teacher").Body(
+			app.If(v.Reconnecting, func() app.UI {
+				// The students see "Verbindung unterbrochen" on their
+				// pages; the teacher is told as plainly.
+				return app.P().ID("lesson-connection").Class("notice").DataSet("state", "reconnecting").
+					Role("alert").Text(i18n.T(l, "lesson.reconnecting"))
+			}),
 			app.Section().Class("card access").Body(
 				app.H1().Text(title),
 				app.Dl().Body(
@@ -124,8 +132,12 @@ func (t *TeacherRoom) Render() app.UI {
 				),
 				app.Video().ID("self-video").Class("self").AutoPlay(true).Muted(true).Attr("playsinline", true).
 					Aria("label", i18n.T(l, "lesson.self")),
+				selfMedia(l, v, self),
 				app.If(notice != "", func() app.UI {
 					return app.P().Class("notice").Role("alert").Text(notice)
+				}),
+				app.If(media != "", func() app.UI {
+					return app.P().ID("media-problem").Class("notice").Role("status").DataSet("reason", v.Media.Reason).Text(media)
 				}),
 				t.shareButton(),
 				app.Button().ID("end-lesson").Class("button danger").Text(i18n.T(l, "lesson.end")).
@@ -156,7 +168,7 @@ func (t *TeacherRoom) Render() app.UI {
 			&ChatPanel{Lang: l, View: v.Chat, Teacher: true, Writer: writer, Moderator: moderator},
 			&TeacherCheck{Lang: l, Tally: v.Tally, Present: online(v.Entries), Controls: checks},
 			&Hands{Lang: l, Entries: v.Entries, Controls: controls},
-			&RollCall{Lang: l, Entries: v.Entries, Controls: controls},
+			&RollCall{Lang: l, Entries: v.Entries, Lines: v.Lines, Controls: controls},
 			app.Div().ID("announcer").Class("visually-hidden").Aria("live", "polite").Text(announcement(l, v.Announce)),
 		),
 	)
