@@ -101,10 +101,6 @@ func (t *TeacherRoom) Render() app.UI {
 		notice = errorText(l, v.Error)
 	}
 	media := mediaProblemText(l, v.Media, true)
-	var self selfMediaControls
-	if t.call != nil {
-		self = t.call
-	}
 	return app.Div().Class("app").Body(
 		&Header{Lang: l},
 		app.Main().ID(mainID).Class("page teacher").Body(
@@ -132,7 +128,7 @@ func (t *TeacherRoom) Render() app.UI {
 				),
 				app.Video().ID("self-video").Class("self").AutoPlay(true).Muted(true).Attr("playsinline", true).
 					Aria("label", i18n.T(l, "lesson.self")),
-				selfMedia(l, v, self),
+				t.selfMedia(),
 				app.If(notice != "", func() app.UI {
 					return app.P().Class("notice").Role("alert").Text(notice)
 				}),
