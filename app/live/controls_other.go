@@ -5,6 +5,9 @@ package live
 // SetAudioEnabled does nothing outside the browser.
 func (Stream) SetAudioEnabled(bool) {}
 
+// SetVideoEnabled does nothing outside the browser.
+func (Stream) SetVideoEnabled(bool) {}
+
 // HasAudio is always false outside the browser.
 func (Stream) HasAudio() bool { return false }
 

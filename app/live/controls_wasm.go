@@ -16,6 +16,18 @@ func (s Stream) SetAudioEnabled(on bool) {
 	}
 }
 
+// SetVideoEnabled turns the stream's camera on or off without
+// renegotiating: a disabled track sends black frames.
+func (s Stream) SetVideoEnabled(on bool) {
+	if !s.Valid() {
+		return
+	}
+	tracks := s.v.Call("getVideoTracks")
+	for i := 0; i < tracks.Length(); i++ {
+		tracks.Index(i).Set("enabled", on)
+	}
+}
+
 // HasAudio reports whether the stream carries a microphone track.
 func (s Stream) HasAudio() bool {
 	return s.Valid() && s.v.Call("getAudioTracks").Length() > 0

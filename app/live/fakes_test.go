@@ -52,9 +52,12 @@ func (f *fakeConn) sentOf(msgType string) []json.RawMessage {
 
 // fakeNet hands out fake connections and keeps the last.
 type fakeNet struct {
-	mu    sync.Mutex // guards conns
+	mu    sync.Mutex // guards conns, holdOpen
 	conns []*fakeConn
 	dials chan *fakeConn
+	// holdOpen: connections dialled from now on open only when the
+	// test calls open (the server is still away).
+	holdOpen bool
 }
 
 func newFakeNet() *fakeNet { return &fakeNet{dials: make(chan *fakeConn, 16)} }
@@ -63,11 +66,25 @@ func (n *fakeNet) dial(_ string, deliver func(Event)) (Conn, error) {
 	c := &fakeConn{deliver: deliver}
 	n.mu.Lock()
 	n.conns = append(n.conns, c)
+	hold := n.holdOpen
 	n.mu.Unlock()
 	n.dials <- c
-	deliver(Event{Kind: EventOpen})
+	if !hold {
+		c.open()
+	}
 	return c, nil
 }
+
+// hold makes the connections dialled from now on wait for open.
+func (n *fakeNet) hold(on bool) {
+	n.mu.Lock()
+	n.holdOpen = on
+	n.mu.Unlock()
+}
+
+// open reports the connection open, as the browser does once the server
+// answers.
+func (f *fakeConn) open() { f.deliver(Event{Kind: EventOpen}) }
 
 func (n *fakeNet) next(t *testing.T) *fakeConn {
 	t.Helper()

@@ -2,10 +2,7 @@
 
 package live
 
-import (
-	"errors"
-	"syscall/js"
-)
+import "syscall/js"
 
 // Stream is a browser MediaStream.
 type Stream struct{ v js.Value }
@@ -44,7 +41,7 @@ type Constraints struct {
 func UserMedia(c Constraints) (Stream, error) {
 	md := js.Global().Get("navigator").Get("mediaDevices")
 	if !md.Truthy() {
-		return Stream{}, errors.New("no media devices (insecure page?)")
+		return Stream{}, errNoMediaDevices
 	}
 	var video any = false
 	if c.Video {
@@ -100,7 +97,7 @@ func await(p js.Value) (js.Value, error) {
 		return nil
 	})
 	catch := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		failure = errors.New(args[0].Get("name").String() + ": " + args[0].Get("message").String())
+		failure = domError(args[0])
 		close(done)
 		return nil
 	})
@@ -109,6 +106,15 @@ func await(p js.Value) (js.Value, error) {
 	p.Call("then", then).Call("catch", catch)
 	<-done
 	return result, failure
+}
+
+// domError reads a rejection: a DOMException (or any Error) by its name
+// and message; anything else thrown by what it says.
+func domError(v js.Value) error {
+	if v.Type() != js.TypeObject {
+		return &DOMError{Name: "Error", Message: v.String()}
+	}
+	return &DOMError{Name: v.Get("name").String(), Message: v.Get("message").String()}
 }
 
 // yieldToBrowser lets the browser run its event loop (render, timers,

@@ -42,11 +42,13 @@ type StudentView struct {
 	// Interrupted: the media to the teacher stopped while signaling is up
 	// (the network dropped); it is being restored.
 	Interrupted bool
-	MediaError  string // why camera and microphone could not be opened
-	Error       string // the last refusal's error code
-	Closed      string // PhaseClosed: the reason
-	Chat        ChatView
-	Check       *protocol.StudentCheck // the running quick check; nil: none
+	// Media says what of camera and microphone could not be opened, and
+	// why; the student is in the lesson all the same.
+	Media  MediaProblem
+	Error  string // the last refusal's error code
+	Closed string // PhaseClosed: the reason
+	Chat   ChatView
+	Check  *protocol.StudentCheck // the running quick check; nil: none
 }
 
 // ResumeStore keeps a student's resume token for the browser tab, so that
@@ -125,25 +127,15 @@ func (c *StudentCall) setup() {
 }
 
 func (c *StudentCall) run() {
-	c.view.Local, c.view.MediaError = c.openMedia()
+	// What the student chose, falling back to less and then to nothing:
+	// joining never fails because of a camera or a microphone.
+	want := Constraints{Audio: true}
+	if c.Camera {
+		want = StudentCamera
+	}
+	c.view.Local, c.view.Media = openMedia(c.Media, want)
 	c.changed()
 	c.client.Run()
-}
-
-// openMedia asks for what the student chose, falling back to the
-// microphone alone and then to nothing: joining must never fail because
-// of a camera.
-func (c *StudentCall) openMedia() (Stream, string) {
-	if c.Camera {
-		if st, err := c.Media(StudentCamera); err == nil {
-			return st, ""
-		}
-	}
-	st, err := c.Media(Constraints{Audio: true})
-	if err != nil {
-		return Stream{}, err.Error()
-	}
-	return st, ""
 }
 
 // Intents of the student. Each queues its work and returns at once.

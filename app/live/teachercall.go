@@ -28,13 +28,25 @@ type TeacherView struct {
 	// Interrupted: students whose media stopped while their signaling is
 	// up (their network dropped); it comes back by itself.
 	Interrupted map[string]bool
-	Announce    Announcement
-	MediaError  string // why camera and microphone could not be opened
-	Error       string // the last refusal's error code
-	Ended       bool   // the lesson is over
-	Closed      string // the connection ended for good, with this reason
-	Chat        ChatView
-	Tally       *protocol.CheckTally // the running quick check; nil: none
+	// Lines says, per student, what the page really knows of the
+	// connection: the roll call's words for it (lines.go).
+	Lines    map[string]Line
+	Announce Announcement
+	// Reconnecting: the signaling connection is down and being restored.
+	// Media that flows goes on; the roll call, the lobby and the chat
+	// are not current, and the teacher's clicks there reach no one.
+	Reconnecting bool
+	// Media says what of camera and microphone could not be opened.
+	Media MediaProblem
+	// MicOff, CameraOff: the teacher turned the own microphone or camera
+	// off; every student gets silence or a black picture.
+	MicOff    bool
+	CameraOff bool
+	Error     string // the last refusal's error code
+	Ended     bool   // the lesson is over
+	Closed    string // the connection ended for good, with this reason
+	Chat      ChatView
+	Tally     *protocol.CheckTally // the running quick check; nil: none
 	// Sharing: the students get Screen in place of the camera.
 	Sharing    bool
 	Screen     Stream
@@ -71,6 +83,7 @@ type TeacherCall struct {
 	peers     map[string]PeerConn
 	warm      map[string]PeerConn // built before the offer (warmpeers.go)
 	online    map[string]bool     // signaling state per student
+	linked    map[string]bool     // students whose media connection is up
 	audioOnly map[string]bool     // students who get no video from the teacher
 	ice       *protocol.ICEConfig
 	over      bool // the call has ended; timers stop
@@ -111,6 +124,7 @@ func (c *TeacherCall) setup() {
 	c.peers = make(map[string]PeerConn)
 	c.warm = make(map[string]PeerConn)
 	c.online = make(map[string]bool)
+	c.linked = make(map[string]bool)
 	c.audioOnly = make(map[string]bool)
 	c.view.Streams = make(map[string]Stream)
 	c.view.Relayed = make(map[string]bool)
@@ -132,12 +146,7 @@ func (c *TeacherCall) setup() {
 // client has not started yet while the media opens, so the fields set
 // here are set before its goroutine (this one) owns them.
 func (c *TeacherCall) run() {
-	local, err := c.Media(TeacherCamera)
-	if err != nil {
-		c.view.MediaError = err.Error()
-		local, _ = c.Media(Constraints{Audio: true})
-	}
-	c.view.Local = local
+	c.view.Local, c.view.Media = openMedia(c.Media, TeacherCamera)
 	c.changed()
 	c.scheduleLinkCheck()
 	c.client.Run()
@@ -185,6 +194,30 @@ func (c *TeacherCall) Mute(id string) { c.send(protocol.TypeMute, protocol.Targe
 // Remove sends a student out of the lesson.
 func (c *TeacherCall) Remove(id string) { c.send(protocol.TypeRemove, protocol.Target{ID: id}) }
 
+// SetMic turns the teacher's microphone on or off for every student,
+// without renegotiating: the track itself is disabled, and it is also
+// the source of the mix in which the class hears a called-on student
+// (relayaudio.go), so the teacher is silent there too while the student
+// is still heard.
+func (c *TeacherCall) SetMic(on bool) {
+	c.do(func() {
+		c.view.MicOff = !on
+		c.view.Local.SetAudioEnabled(on)
+		c.changed()
+	})
+}
+
+// SetCamera turns the teacher's camera on or off for every student,
+// without renegotiating: a disabled track sends black frames. A shared
+// screen is a track of its own and goes on.
+func (c *TeacherCall) SetCamera(on bool) {
+	c.do(func() {
+		c.view.CameraOff = !on
+		c.view.Local.SetVideoEnabled(on)
+		c.changed()
+	})
+}
+
 func (c *TeacherCall) send(msgType string, data any) {
 	if c.client != nil {
 		c.client.Send(msgType, data)
@@ -211,14 +244,25 @@ func (c *TeacherCall) snapshot() TeacherView {
 	v.Relayed = maps.Clone(v.Relayed)
 	v.Quality = maps.Clone(v.Quality)
 	v.Interrupted = maps.Clone(v.Interrupted)
+	v.Lines = c.lines()
 	return v
 }
 
 func (c *TeacherCall) stateChanged(st State, code int, reason string) {
 	c.chat.connection(st)
-	if st != Closed {
+	switch st {
+	case Connected:
+		c.view.Reconnecting = false
+		c.changed()
+		return
+	case Reconnecting:
+		c.view.Reconnecting = true
+		c.changed()
+		return
+	case Connecting:
 		return
 	}
+	c.view.Reconnecting = false
 	c.over = true
 	c.closePeers()
 	c.view.Local.Stop()
@@ -441,10 +485,13 @@ func (c *TeacherCall) peerState(id string, peer PeerConn, state string) {
 	}
 	switch state {
 	case peerConnected:
+		c.linked[id] = true
 		delete(c.view.Interrupted, id)
 	case peerDisconnected:
+		delete(c.linked, id)
 		c.view.Interrupted[id] = true
 	case peerFailed:
+		delete(c.linked, id)
 		c.view.Interrupted[id] = true
 		// The student may still restart ICE on this connection (it does
 		// when its signaling is back); hang up only if the connection
@@ -482,6 +529,7 @@ func (c *TeacherCall) closePeer(id string) {
 		p.Close()
 		delete(c.peers, id)
 	}
+	delete(c.linked, id)
 }
 
 func (c *TeacherCall) closePeers() {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"ersatzraum/app/i18n"
+	"ersatzraum/app/live"
 )
 
 // Every catalog key the components use must exist in every language;
@@ -43,6 +44,20 @@ func TestEveryUsedKeyIsInTheCatalogs(t *testing.T) {
 			case "error.":
 				for _, code := range []string{"unauthorized", "unknown-lesson", "lesson-ended", "bad-name", "replaced", "rate-limited", "forbidden", "not-started", "rejected", "locked", "removed", "unknown-class", "duplicate-name", "roster-full", "bad-csv"} {
 					used["error."+code] = true
+				}
+			case "media.":
+				for _, reason := range live.MediaReasons {
+					used["media."+reason] = true
+				}
+			case "media.device.", "join.media.without.", "lesson.media.without.":
+				for _, what := range []string{"camera", "mic", "both"} {
+					used[m[1]+what] = true
+				}
+			case "rollcall.conn.":
+				for _, line := range live.Lines {
+					if line != live.LineConnected && line != live.LineOffline {
+						used["rollcall.conn."+string(line)] = true
+					}
 				}
 			default:
 				t.Errorf("%s builds keys from unknown prefix %q: teach this test about it", f, m[1])

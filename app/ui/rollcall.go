@@ -6,6 +6,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"ersatzraum/app/i18n"
+	"ersatzraum/app/live"
 	"ersatzraum/app/protocol"
 )
 
@@ -26,6 +27,10 @@ type RollCall struct {
 	app.Compo
 	Lang    i18n.Lang
 	Entries []protocol.Entry
+	// Lines says what the page knows of each student's connection
+	// (live.TeacherView.Lines); a student missing there is shown by the
+	// roll call's online flag alone.
+	Lines map[string]live.Line
 	// Controls is the running call; nil in the prerendered page.
 	Controls lessonControls
 }
@@ -51,9 +56,15 @@ func (r *RollCall) Render() app.UI {
 func (r *RollCall) line(e protocol.Entry) app.UI {
 	l := r.Lang
 	online := "false"
-	conn := i18n.T(l, "status.offline")
 	if e.Online {
-		online, conn = "true", i18n.T(l, "status.online")
+		online = "true"
+	}
+	line, ok := r.Lines[e.ID]
+	if !ok {
+		line = live.LineOffline
+		if e.Online {
+			line = live.LineConnecting
+		}
 	}
 	times := i18n.T(l, "rollcall.never")
 	if e.JoinedAt != 0 {
@@ -68,6 +79,7 @@ func (r *RollCall) line(e protocol.Entry) app.UI {
 		DataSet("name", e.Name).
 		DataSet("status", e.Status).
 		DataSet("online", online).
+		DataSet("conn", string(line)).
 		TabIndex(0).
 		Aria("label", i18n.T(l, "rollcall.line", e.Name, i18n.T(l, "status."+e.Status))).
 		OnKeyDown(func(ctx app.Context, ev app.Event) {
@@ -80,7 +92,7 @@ func (r *RollCall) line(e protocol.Entry) app.UI {
 		}).
 		Body(
 			app.Span().Class("name").Text(e.Name),
-			app.Span().Class("conn").Text(conn),
+			app.Span().Class("conn").Text(lineText(l, line)),
 			app.Time().Class("joined").Text(times),
 			app.Div().Class("statuses").Role("group").Aria("label", i18n.T(l, "rollcall.status.group", e.Name)).Body(
 				app.Range(statusKeys).Slice(func(i int) app.UI {
@@ -113,6 +125,19 @@ func (r *RollCall) line(e protocol.Entry) app.UI {
 				)
 			}),
 		)
+}
+
+// lineText words what the page knows of a student's connection:
+// "verbunden" only for a media connection that is up while the server
+// reaches everyone. The other keys are "rollcall.conn." plus the line.
+func lineText(l i18n.Lang, line live.Line) string {
+	switch line {
+	case live.LineConnected:
+		return i18n.T(l, "status.online")
+	case live.LineOffline:
+		return i18n.T(l, "status.offline")
+	}
+	return i18n.T(l, "rollcall.conn."+string(line))
 }
 
 func (r *RollCall) mark(id, status string) {

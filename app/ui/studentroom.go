@@ -172,9 +172,8 @@ func (s *StudentRoom) renderRoom() app.UI {
 		notice = errorText(l, v.Error)
 	case v.MutedByTeacher:
 		notice = i18n.T(l, "join.muted")
-	case v.MediaError != "":
-		notice = i18n.T(l, "join.media.failed", v.MediaError)
 	}
+	media := mediaProblemText(l, v.Media, false)
 	return app.Section().Class("room").Body(
 		app.P().ID("join-status").DataSet("state", state).Role("status").Aria("live", "polite").Text(status),
 		app.Figure().Class("stage").Body(
@@ -185,22 +184,28 @@ func (s *StudentRoom) renderRoom() app.UI {
 		app.If(notice != "", func() app.UI {
 			return app.P().Class("notice").Role("alert").Text(notice)
 		}),
+		app.If(media != "", func() app.UI {
+			return app.P().ID("media-problem").Class("notice").Role("status").DataSet("reason", v.Media.Reason).Text(media)
+		}),
 		app.If(v.Called, func() app.UI {
 			return app.P().ID("called-notice").Class("notice called").Role("alert").Text(i18n.T(l, "join.called"))
 		}),
+		// The handlers read s.view when clicked: go-app keeps an element's
+		// first handler while a new one is the same function, so a closure
+		// over this render's view would send a stale intent next time.
 		app.Div().Class("actions-row").Body(
 			app.Button().ID("raise-hand").Class("button").Aria("pressed", v.HandUp).
 				Text(i18n.T(l, map[bool]string{false: "join.hand.raise", true: "join.hand.lower"}[v.HandUp])).
-				OnClick(func(app.Context, app.Event) { s.call.SetHand(!v.HandUp) }),
+				OnClick(func(app.Context, app.Event) { s.call.SetHand(!s.view.HandUp) }),
 			app.If(v.Local.HasAudio(), func() app.UI {
 				return app.Button().ID("toggle-mic").Class("button secondary").Aria("pressed", v.MicOff).
 					Text(i18n.T(l, map[bool]string{false: "join.mic.off", true: "join.mic.on"}[v.MicOff])).
-					OnClick(func(app.Context, app.Event) { s.call.SetMic(v.MicOff) })
+					OnClick(func(app.Context, app.Event) { s.call.SetMic(s.view.MicOff) })
 			}),
 			app.Button().ID("audio-only").Class("button secondary").Aria("pressed", v.AudioOnly).
 				Title(i18n.T(l, "join.audioonly.hint")).
 				Text(i18n.T(l, map[bool]string{false: "join.audioonly.on", true: "join.audioonly.off"}[v.AudioOnly])).
-				OnClick(func(app.Context, app.Event) { s.call.SetAudioOnly(!v.AudioOnly) }),
+				OnClick(func(app.Context, app.Event) { s.call.SetAudioOnly(!s.view.AudioOnly) }),
 		),
 		app.If(v.Phase == live.PhaseIn, func() app.UI {
 			return app.Div().Class("student-panels").Body(

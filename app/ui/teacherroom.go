@@ -99,15 +99,19 @@ func (t *TeacherRoom) Render() app.UI {
 	}
 	title, code, link := t.access()
 	notice := ""
-	switch {
-	case v.Error != "":
+	if v.Error != "" {
 		notice = errorText(l, v.Error)
-	case v.MediaError != "":
-		notice = i18n.T(l, "lesson.camera.failed", v.MediaError)
 	}
+	media := mediaProblemText(l, v.Media, true)
 	return app.Div().Class("app").Body(
 		&Header{Lang: l},
 		app.Main().ID(mainID).Class("page teacher").Body(
+			app.If(v.Reconnecting, func() app.UI {
+				// The students see "Verbindung unterbrochen" on their
+				// pages; the teacher is told as plainly.
+				return app.P().ID("lesson-connection").Class("notice").DataSet("state", "reconnecting").
+					Role("alert").Text(i18n.T(l, "lesson.reconnecting"))
+			}),
 			app.Section().Class("card access").Body(
 				app.H1().Text(title),
 				app.Dl().Body(
@@ -126,8 +130,12 @@ func (t *TeacherRoom) Render() app.UI {
 				),
 				app.Video().ID("self-video").Class("self").AutoPlay(true).Muted(true).Attr("playsinline", true).
 					Aria("label", i18n.T(l, "lesson.self")),
+				t.selfMedia(),
 				app.If(notice != "", func() app.UI {
 					return app.P().Class("notice").Role("alert").Text(notice)
+				}),
+				app.If(media != "", func() app.UI {
+					return app.P().ID("media-problem").Class("notice").Role("status").DataSet("reason", v.Media.Reason).Text(media)
 				}),
 				t.shareButton(),
 				// Ending asks first (EndLessonDialog, at the end of the page).
@@ -156,7 +164,7 @@ func (t *TeacherRoom) Render() app.UI {
 			&ChatPanel{Lang: l, View: v.Chat, Teacher: true, Writer: writer, Moderator: moderator},
 			&TeacherCheck{Lang: l, Tally: v.Tally, Present: online(v.Entries), Controls: checks},
 			&Hands{Lang: l, Entries: v.Entries, Controls: controls},
-			&RollCall{Lang: l, Entries: v.Entries, Controls: controls},
+			&RollCall{Lang: l, Entries: v.Entries, Lines: v.Lines, Controls: controls},
 			app.Div().ID("announcer").Class("visually-hidden").Aria("live", "polite").Text(announcement(l, v.Announce)),
 			&EndLessonDialog{Lang: l, Ender: ender},
 		),
