@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -218,6 +219,37 @@ func TestTeacherSharesATab(t *testing.T) {
 	closeSlides() // the browser ends the capture of a closed tab
 	waitFor(t, teacher, "sharing ended by the browser", `document.querySelector('.share[data-sharing="false"]')`, 20*time.Second)
 	waitFor(t, student, "the camera is back after the tab closed", `(() => { const v = document.querySelector('#teacher-video'); return v.videoWidth > 0 && v.videoWidth <= 640; })()`, 30*time.Second)
+}
+
+// TestShareRefusalInWords: when the browser cannot capture the screen
+// (here getDisplayMedia rejects as a busy capture does, NotReadableError),
+// the teacher reads in German what happened and that the class still
+// sees the camera; the browser's English message is not shown, and the
+// camera goes on.
+func TestShareRefusalInWords(t *testing.T) {
+	srv := startServer(t, freeAddr(t), t.TempDir())
+	teacher := newBrowser(t, "teacher")
+	addPageScript(t, teacher, `navigator.mediaDevices.getDisplayMedia = () =>
+  Promise.reject(new DOMException('Could not start video source', 'NotReadableError'));`)
+	startLesson(t, teacher, srv, "Bildschirm 9c")
+	waitFor(t, teacher, "own camera", `document.querySelector('#self-video').videoWidth > 0`, 30*time.Second)
+	waitFor(t, teacher, "share button offered", `document.querySelector('#share-screen')`, 20*time.Second)
+	do(t, teacher, "share the screen", clickAction("#share-screen"))
+	waitFor(t, teacher, "the refusal is shown", `document.querySelector('#share-error')`, 20*time.Second)
+	text := eval[string](t, teacher, `document.querySelector('#share-error').textContent`)
+	for _, want := range []string{"ließ sich nicht aufnehmen", "sieht weiter dein Kamerabild"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the notice %q does not say %q", text, want)
+		}
+	}
+	for _, raw := range []string{"NotReadableError", "Could not start"} {
+		if strings.Contains(eval[string](t, teacher, `document.body.innerText`), raw) {
+			t.Errorf("the page shows the browser's %q", raw)
+		}
+	}
+	if eval[bool](t, teacher, `!!document.querySelector('.share[data-sharing="true"]')`) {
+		t.Error("the page says it shares although the capture failed")
+	}
 }
 
 // TestSharingSurvivesAServerOutage: while the teacher shares a tab, the

@@ -379,7 +379,6 @@ var catalogs = map[Lang]map[string]string{
 		"share.hint":        "Bildschirm, Fenster oder Browser-Tab zeigen; die Klasse sieht es statt deines Kamerabilds.",
 		"share.on":          "Du teilst deinen Bildschirm. Die Klasse sieht ihn statt deines Kamerabilds und hört dich weiter.",
 		"share.preview":     "Was du teilst",
-		"share.failed":      "Bildschirm teilen geht nicht (%s).",
 		"share.unavailable": "Bildschirm teilen geht in diesem Browser nicht (z. B. iPad oder Handy). Kamera und Ton laufen weiter.",
 		// The teacher's lessons on the start page, ending a lesson, going
 		// on without a password (issue 13).
@@ -446,6 +445,17 @@ var catalogs = map[Lang]map[string]string{
 		"lesson.camera.unmute":        "Kamera an",
 		"lesson.mic.muted":            "Dein Mikrofon ist aus: Die Klasse hört dich nicht.",
 		"lesson.camera.muted":         "Deine Kamera ist aus: Die Klasse sieht kein Kamerabild von dir.",
+		// Why a screen could not be shared (live.MediaReasons), and what
+		// goes on.
+		"share.failed.NotFoundError":        "Bildschirm teilen geht nicht: Es wurde nichts zum Teilen gefunden.",
+		"share.failed.NotAllowedError":      "Bildschirm teilen ist hier nicht erlaubt (Einstellung des Browsers oder der Schule).",
+		"share.failed.NotReadableError":     "Der Bildschirm ließ sich nicht aufnehmen: Ein anderes Programm oder das System verhindert es.",
+		"share.failed.OverconstrainedError": "Der Bildschirm ließ sich nicht in der nötigen Form aufnehmen.",
+		"share.failed.SecurityError":        "Der Browser verbietet das Teilen auf dieser Seite.",
+		"share.failed.AbortError":           "Das Teilen wurde unterbrochen.",
+		"share.failed.NoDevices":            "Dieser Browser kann auf dieser Seite nichts teilen (keine sichere Verbindung?).",
+		"share.failed.Other":                "Bildschirm teilen hat nicht geklappt.",
+		"share.failed.still":                "Die Klasse sieht weiter dein Kamerabild und hört dich.",
 	},
 	English: {
 		"app.name":                       "Ersatzraum",
@@ -825,7 +835,6 @@ var catalogs = map[Lang]map[string]string{
 		"share.hint":        "Show a screen, a window or a browser tab; the class sees it instead of your camera.",
 		"share.on":          "You are sharing your screen. The class sees it instead of your camera and still hears you.",
 		"share.preview":     "What you share",
-		"share.failed":      "Cannot share the screen (%s).",
 		"share.unavailable": "This browser cannot share a screen (e.g. iPad or phone). Camera and sound keep working.",
 		// The teacher's lessons on the start page, ending a lesson, going
 		// on without a password (issue 13).
@@ -892,5 +901,16 @@ var catalogs = map[Lang]map[string]string{
 		"lesson.camera.unmute":        "Camera on",
 		"lesson.mic.muted":            "Your microphone is off: the class does not hear you.",
 		"lesson.camera.muted":         "Your camera is off: the class sees no camera picture of you.",
+		// Why a screen could not be shared (live.MediaReasons), and what
+		// goes on.
+		"share.failed.NotFoundError":        "Sharing did not work: nothing to share was found.",
+		"share.failed.NotAllowedError":      "Sharing the screen is not allowed here (a setting of the browser or the school).",
+		"share.failed.NotReadableError":     "The screen could not be captured: another program or the system prevents it.",
+		"share.failed.OverconstrainedError": "The screen could not be captured in the form needed.",
+		"share.failed.SecurityError":        "The browser forbids sharing on this page.",
+		"share.failed.AbortError":           "Sharing was interrupted.",
+		"share.failed.NoDevices":            "This browser cannot share anything on this page (no secure connection?).",
+		"share.failed.Other":                "Sharing the screen did not work.",
+		"share.failed.still":                "The class still sees your camera and hears you.",
 	},
 }

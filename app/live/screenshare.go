@@ -44,7 +44,10 @@ func (c *TeacherCall) startShare(seq int, screen Stream, err error) {
 	switch {
 	case err == ErrShareCancelled:
 	case err != nil:
-		c.view.ShareError = err.Error()
+		// The browser's message is English and technical: the page
+		// words the reason, the console keeps the message.
+		logf("share: %v", err)
+		c.view.ShareError = mediaReason(err)
 	case c.over:
 		screen.Stop()
 	default:

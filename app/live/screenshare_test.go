@@ -5,7 +5,6 @@
 package live
 
 import (
-	"errors"
 	"sync"
 	"testing"
 
@@ -210,10 +209,13 @@ func TestSharingRefusedOrCancelled(t *testing.T) {
 	c.ShareScreen()
 	eventually(t, "picker opened", func() bool { display.mu.Lock(); defer display.mu.Unlock(); return display.opens == 1 })
 	display.mu.Lock()
-	display.err = errors.New("NotReadableError: could not start video source")
+	display.err = &DOMError{Name: "NotReadableError", Message: "Could not start video source"}
 	display.mu.Unlock()
 	c.ShareScreen()
 	eventually(t, "refusal shown", func() bool { return seen.get().ShareError != "" })
+	if got := seen.get().ShareError; got != MediaNotReadable {
+		t.Errorf("share error %q, want the reason %q (the page words it; the browser's message is not shown)", got, MediaNotReadable)
+	}
 	if v := seen.get(); v.Sharing {
 		t.Fatal("sharing although refused")
 	}

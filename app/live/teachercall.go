@@ -50,7 +50,7 @@ type TeacherView struct {
 	// Sharing: the students get Screen in place of the camera.
 	Sharing    bool
 	Screen     Stream
-	ShareError string // why the screen could not be shared
+	ShareError string // why the screen could not be shared: one of MediaReasons, "" when it could
 }
 
 // TeacherCall is the teacher's side of a live lesson: the signaling

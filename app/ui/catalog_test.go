@@ -45,9 +45,9 @@ func TestEveryUsedKeyIsInTheCatalogs(t *testing.T) {
 				for _, code := range []string{"unauthorized", "unknown-lesson", "lesson-ended", "bad-name", "replaced", "rate-limited", "forbidden", "not-started", "rejected", "locked", "removed", "unknown-class", "duplicate-name", "roster-full", "bad-csv"} {
 					used["error."+code] = true
 				}
-			case "media.":
+			case "media.", "share.failed.":
 				for _, reason := range live.MediaReasons {
-					used["media."+reason] = true
+					used[m[1]+reason] = true
 				}
 			case "media.device.", "join.media.without.", "lesson.media.without.":
 				for _, what := range []string{"camera", "mic", "both"} {
