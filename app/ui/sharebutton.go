@@ -80,7 +80,7 @@ func (s *ShareButton) Render() app.UI {
 		app.Video().ID("screen-preview").Class("screen-preview").Hidden(!s.Sharing).
 			AutoPlay(true).Muted(true).Attr("playsinline", true).Aria("label", i18n.T(l, "share.preview")),
 		app.If(s.Error != "", func() app.UI {
-			return app.P().ID("share-error").Class("notice").Role("alert").Text(i18n.T(l, "share.failed."+s.Error)+" "+i18n.T(l, "share.failed.still"))
+			return app.P().ID("share-error").Class("notice").Role("alert").Text(i18n.T(l, "share.failed."+s.Error) + " " + i18n.T(l, "share.failed.still"))
 		}),
 	)
 }
