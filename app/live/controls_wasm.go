@@ -54,10 +54,17 @@ func (p *Peer) SendVideo(s Stream, on bool) error {
 		}
 		track = tracks.Index(0)
 	}
+	return p.replaceSent("video", track)
+}
+
+// replaceSent puts track (or null: send nothing) on the sender of the
+// connection's kind ("audio", "video") transceiver, without
+// renegotiating.
+func (p *Peer) replaceSent(kind string, track any) error {
 	transceivers := p.pc.JSValue().Call("getTransceivers")
 	for i := 0; i < transceivers.Length(); i++ {
 		tr := transceivers.Index(i)
-		if tr.Get("receiver").Get("track").Get("kind").String() != "video" {
+		if tr.Get("receiver").Get("track").Get("kind").String() != kind {
 			continue
 		}
 		_, err := await(tr.Get("sender").Call("replaceTrack", track))

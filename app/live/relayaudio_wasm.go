@@ -17,16 +17,7 @@ func (p *Peer) SendAudio(s Stream) error {
 			track = tracks.Index(0)
 		}
 	}
-	transceivers := p.pc.JSValue().Call("getTransceivers")
-	for i := 0; i < transceivers.Length(); i++ {
-		tr := transceivers.Index(i)
-		if tr.Get("receiver").Get("track").Get("kind").String() != "audio" {
-			continue
-		}
-		_, err := await(tr.Get("sender").Call("replaceTrack", track))
-		return err
-	}
-	return nil
+	return p.replaceSent("audio", track)
 }
 
 // BrowserMix mixes the teacher's voice and a student's sound (Web Audio)
