@@ -28,6 +28,7 @@ const (
 const (
 	ChatToClass   = "class"   // everyone in the lesson
 	ChatToTeacher = "teacher" // a question: the teacher and the sender only
+	ChatToGroup   = "group"   // during group work: the sender's group and the teacher
 )
 
 // Chat modes the teacher chooses.
@@ -72,8 +73,11 @@ const (
 // taken once.
 type ChatSend struct {
 	ID   string `json:"id"`
-	To   string `json:"to"` // ChatToClass or ChatToTeacher; a teacher writes to the class
+	To   string `json:"to"` // ChatToClass, ChatToTeacher or ChatToGroup; a teacher writes to the class or a group
 	Text string `json:"text"`
+	// Group names the group (1-based) a teacher writes to with
+	// ChatToGroup; a student writes to its own.
+	Group int `json:"group,omitempty"`
 }
 
 // ChatMessage is a message as the server relays it.
@@ -82,6 +86,8 @@ type ChatMessage struct {
 	To   string `json:"to"`
 	Text string `json:"text"`
 	At   int64  `json:"at"` // Unix milliseconds, server time
+	// Group is the group (1-based) a ChatToGroup message was written in.
+	Group int `json:"group,omitempty"`
 	// From is the sender's participant id, or TeacherPeer; sent to the
 	// teacher only (students see names, not ids).
 	From string `json:"from,omitempty"`

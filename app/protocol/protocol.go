@@ -156,6 +156,9 @@ type Welcome struct {
 	// absent: none (quickcheck.go).
 	Check *StudentCheck `json:"check,omitempty"`
 	Tally *CheckTally   `json:"tally,omitempty"`
+	// Groups is the running group work as this participant sees it
+	// (groups.go); absent: none.
+	Groups *GroupsState `json:"groups,omitempty"`
 }
 
 // Knock is a student waiting in the lobby.
@@ -253,8 +256,11 @@ type Candidate struct {
 	UsernameFragment *string `json:"usernameFragment,omitempty"`
 }
 
-// Signal carries WebRTC negotiation between a student and its teacher. The
-// sender sets To; the server replaces From with the sender's real id.
+// Signal carries WebRTC negotiation between a student and its teacher, or,
+// during group work, between two members of one group (To and From are
+// then peer tags, groups.go). The sender sets To; the server replaces From
+// with the sender's real id (TeacherPeer, a participant id for the
+// teacher, or the sender's peer tag inside a group).
 type Signal struct {
 	To   string `json:"to,omitempty"`
 	From string `json:"from,omitempty"`
