@@ -226,11 +226,17 @@ func (c *TeacherCall) MuteChat(id string, muted bool) {
 	c.send(protocol.TypeChatMute, protocol.ChatMuteState{ID: id, Muted: muted})
 }
 
-// SendChat writes to the class, or asks the teacher only.
+// SendChat writes to the class (to the own group during group work), or
+// asks the teacher only.
 func (c *StudentCall) SendChat(text string, toTeacher bool) {
-	to := protocol.ChatToClass
-	if toTeacher {
-		to = protocol.ChatToTeacher
-	}
-	c.do(func() { c.chat.write(to, text) })
+	c.do(func() {
+		to := protocol.ChatToClass
+		switch {
+		case toTeacher:
+			to = protocol.ChatToTeacher
+		case c.view.Group.Active && !c.view.Group.Unassigned:
+			to = protocol.ChatToGroup
+		}
+		c.chat.write(to, text)
+	})
 }

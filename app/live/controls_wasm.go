@@ -72,3 +72,13 @@ func (p *Peer) replaceSent(kind string, track any) error {
 	}
 	return nil
 }
+
+// Sound is a stream of s's microphone alone, the same track: muting the
+// microphone mutes it here too. A group that may not see each other gets
+// this one.
+func (s Stream) Sound() Stream {
+	if !s.Valid() {
+		return s
+	}
+	return Stream{v: js.Global().Get("MediaStream").New(s.v.Call("getAudioTracks"))}
+}

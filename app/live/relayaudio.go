@@ -18,8 +18,11 @@ type callOnRelay struct {
 }
 
 // soundFor is what connection id sends: the mix, except to the student
-// who is in it.
+// who is in it; nothing to a group the teacher does not visit.
 func (c *TeacherCall) soundFor(id string) Stream {
+	if !c.reaches(id) {
+		return Stream{}
+	}
 	if c.relay.id != "" && id != c.relay.id {
 		return c.relay.mix
 	}

@@ -95,7 +95,7 @@ func (c *TeacherCall) sendPicture() {
 	caps := c.caps()
 	for id, p := range c.peers {
 		p.SetCaps(caps)
-		if !c.audioOnly[id] {
+		if c.videoFor(id) {
 			p.SendVideo(c.picture(), true)
 		}
 	}

@@ -49,6 +49,7 @@ type StudentView struct {
 	Closed string // PhaseClosed: the reason
 	Chat   ChatView
 	Check  *protocol.StudentCheck // the running quick check; nil: none
+	Group  GroupView              // group work (groupmesh.go)
 }
 
 // ResumeStore keeps a student's resume token for the browser tab, so that
@@ -87,6 +88,7 @@ type StudentCall struct {
 	teacherUp bool
 	ice       *protocol.ICEConfig
 	chat      chatBox
+	mesh      groupMesh
 }
 
 // Timings of the student's recovery.
@@ -203,6 +205,7 @@ func (c *StudentCall) stateChanged(st State, code int, reason string) {
 		c.view.NotStarted = reason == protocol.ErrNotStarted
 	case Closed:
 		c.closePeer()
+		c.endGroups()
 		c.stopMedia()
 		c.view.Reconnecting = false
 		switch {
@@ -245,6 +248,7 @@ func (c *StudentCall) handle(env protocol.Envelope) {
 		c.teacherUp = w.TeacherOnline
 		c.chat.welcome(w.Chat)
 		c.view.Check = checkOrNil(w.Check)
+		c.groupsChanged(w.Groups)
 		// After a signaling reconnect a working connection is kept:
 		// media flowed on while the server was away.
 		if w.TeacherOnline {
@@ -274,9 +278,28 @@ func (c *StudentCall) handle(env protocol.Envelope) {
 		if ts.Online {
 			c.recoverPeer(ts.Fresh)
 		}
+	case protocol.TypeGroups:
+		var st protocol.GroupsState
+		if protocol.DecodeData(env, &st) != nil {
+			return
+		}
+		c.groupsChanged(&st)
+	case protocol.TypeGroupsNote:
+		var n protocol.GroupsNote
+		if protocol.DecodeData(env, &n) != nil {
+			return
+		}
+		c.groupsNote(n)
 	case protocol.TypeSignal:
 		var sig protocol.Signal
-		if protocol.DecodeData(env, &sig) != nil || c.peer == nil {
+		if protocol.DecodeData(env, &sig) != nil {
+			return
+		}
+		if sig.From != "" && sig.From != protocol.TeacherPeer {
+			c.groupSignal(sig) // a member of the group
+			return
+		}
+		if c.peer == nil {
 			return
 		}
 		switch sig.Kind {

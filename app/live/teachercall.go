@@ -51,6 +51,12 @@ type TeacherView struct {
 	Sharing    bool
 	Screen     Stream
 	ShareError string // why the screen could not be shared: one of MediaReasons, "" when it could
+	// Groups is the running group work (teachergroups.go); nil: the
+	// class is together. GroupsEndsAt is when its timer runs out on this
+	// device's clock (zero: no timer); GroupsLastMinute: a minute is left.
+	Groups           *protocol.GroupsState
+	GroupsEndsAt     time.Time
+	GroupsLastMinute bool
 }
 
 // TeacherCall is the teacher's side of a live lesson: the signaling
@@ -300,6 +306,7 @@ func (c *TeacherCall) handle(env protocol.Envelope) {
 		}
 		c.chat.welcome(w.Chat)
 		c.view.Tally = tallyOrNil(w.Tally)
+		c.groupsChanged(w.Groups)
 		c.followCallOn(false)
 	case protocol.TypeParticipant:
 		var e protocol.Entry
@@ -315,6 +322,18 @@ func (c *TeacherCall) handle(env protocol.Envelope) {
 			return
 		}
 		c.signal(sig)
+	case protocol.TypeGroups:
+		var st protocol.GroupsState
+		if protocol.DecodeData(env, &st) != nil {
+			return
+		}
+		c.groupsChanged(&st)
+	case protocol.TypeGroupsNote:
+		var n protocol.GroupsNote
+		if protocol.DecodeData(env, &n) != nil {
+			return
+		}
+		c.groupsNote(n)
 	case protocol.TypeLobbyAdd, protocol.TypeLobbyRemove:
 		c.lobbyChange(env)
 	case protocol.TypeLessonState:
@@ -359,7 +378,7 @@ func (c *TeacherCall) track(e protocol.Entry) {
 		// picture again): stop or start sending them video.
 		c.audioOnly[e.ID] = e.AudioOnly
 		if p := c.peers[e.ID]; p != nil {
-			p.SendVideo(c.picture(), !e.AudioOnly)
+			p.SendVideo(c.picture(), c.videoFor(e.ID))
 		}
 	}
 	if !e.Online {
@@ -443,13 +462,18 @@ func (c *TeacherCall) answer(from, offer string) {
 	c.peers[from] = peer
 	c.classChanged()
 	c.client.Send(protocol.TypeSignal, protocol.Signal{To: from, Kind: protocol.SignalAnswer, SDP: sdp})
-	if c.audioOnly[from] {
+	switch {
+	case !c.videoFor(from):
+		// Sound only, or in a group the teacher does not visit.
 		peer.SendVideo(c.view.Local, false)
-	} else if c.view.Sharing {
+	case c.view.Sharing:
 		// A student who joins late gets the screen at once.
 		peer.SendVideo(c.view.Screen, true)
 	}
-	if c.relay.id != "" && from != c.relay.id {
+	switch {
+	case !c.reaches(from):
+		peer.SendAudio(Stream{})
+	case c.relay.id != "" && from != c.relay.id:
 		peer.SendAudio(c.relay.mix)
 	}
 }
