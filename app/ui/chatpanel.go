@@ -201,6 +201,9 @@ func (p *ChatPanel) renderMessage(m protocol.ChatMessage) app.UI {
 			app.If(m.To == protocol.ChatToTeacher, func() app.UI {
 				return app.Span().Class("tag").Text(i18n.T(l, "chat.question"))
 			}),
+			app.If(m.Group != 0, func() app.UI {
+				return app.Span().Class("tag group").Text(i18n.T(l, "groups.group", m.Group))
+			}),
 			app.If(canMute && muted, func() app.UI {
 				return app.Span().Class("tag muted-tag").Text(i18n.T(l, "chat.muted.badge"))
 			}),
@@ -308,7 +311,8 @@ func (p *ChatPanel) announcement() string {
 func chatErrorText(l i18n.Lang, code string) string {
 	switch code {
 	case protocol.ErrChatOff, protocol.ErrChatTeacherOnly, protocol.ErrChatMuted, protocol.ErrChatTooLong,
-		protocol.ErrChatEmpty, protocol.ErrUnknownCheck, protocol.ErrCheckClosed, protocol.ErrSaveFailed:
+		protocol.ErrChatEmpty, protocol.ErrUnknownCheck, protocol.ErrCheckClosed, protocol.ErrSaveFailed,
+		protocol.ErrNoGroups, protocol.ErrNotInGroup:
 		return i18n.T(l, "error."+code)
 	}
 	return errorText(l, code)

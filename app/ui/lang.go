@@ -77,7 +77,8 @@ func errorText(lang i18n.Lang, code string) string {
 		protocol.ErrReplaced, protocol.ErrRateLimited, protocol.ErrForbidden, protocol.ErrNotStarted,
 		protocol.ErrRejected, protocol.ErrLocked, protocol.ErrRemoved, protocol.ErrUnknownClass,
 		protocol.ErrDuplicateName, protocol.ErrRosterFull, protocol.ErrBadCSV,
-		protocol.ErrLobbyFull, protocol.ErrQuota:
+		protocol.ErrLobbyFull, protocol.ErrQuota,
+		protocol.ErrNoGroups, protocol.ErrGroupsRunning, protocol.ErrNotInGroup, protocol.ErrBadGroups:
 		return i18n.T(lang, "error."+code)
 	}
 	return i18n.T(lang, "error.generic", code)

@@ -176,7 +176,7 @@ func (s *StudentRoom) renderRoom() app.UI {
 	media := mediaProblemText(l, v.Media, false)
 	return app.Section().Class("room").Body(
 		app.P().ID("join-status").DataSet("state", state).Role("status").Aria("live", "polite").Text(status),
-		app.Figure().Class("stage").Body(
+		app.Figure().Class(stageClass(v.Group)).Body(
 			app.Video().ID("teacher-video").AutoPlay(true).Attr("playsinline", true).
 				Aria("label", i18n.T(l, "join.teacher")),
 			app.FigCaption().Text(i18n.T(l, "join.teacher")),
@@ -207,6 +207,9 @@ func (s *StudentRoom) renderRoom() app.UI {
 				Text(i18n.T(l, map[bool]string{false: "join.audioonly.on", true: "join.audioonly.off"}[v.AudioOnly])).
 				OnClick(func(app.Context, app.Event) { s.call.SetAudioOnly(!s.view.AudioOnly) }),
 		),
+		app.If(v.Phase == live.PhaseIn && v.Group.Active, func() app.UI {
+			return &GroupPanel{Lang: l, Group: v.Group, Helper: s.call}
+		}),
 		app.If(v.Phase == live.PhaseIn, func() app.UI {
 			return app.Div().Class("student-panels").Body(
 				&StudentCheckPanel{Lang: l, Check: v.Check, Answerer: s.call},
@@ -256,6 +259,19 @@ func (s *StudentRoom) join(_ app.Context, camera bool) {
 // because a re-render may have created the element.
 func (s *StudentRoom) attach(app.Context) {
 	live.Attach("teacher-video", s.view.Remote, false)
+	for _, m := range s.view.Group.Members {
+		live.Attach(GroupMediaID(m.Tag), m.Stream, false)
+	}
+}
+
+// stageClass hides the teacher's picture during group work while the
+// teacher is with another group (it would stand still); the element
+// stays, and plays the teacher's voice when the teacher visits.
+func stageClass(g live.GroupView) string {
+	if g.Active && !g.Visited {
+		return "stage away"
+	}
+	return "stage"
 }
 
 // Where the PWA remembers a student's personal link and typed name.

@@ -7,6 +7,7 @@ import (
 
 	"ersatzraum/app/i18n"
 	"ersatzraum/app/live"
+	"ersatzraum/app/protocol"
 )
 
 // TeacherRoom is the teacher's view of a running lesson: how to get in,
@@ -94,8 +95,9 @@ func (t *TeacherRoom) Render() app.UI {
 	var moderator chatModerator
 	var checks checkControls
 	var ender lessonEnder
+	var groups groupControls
 	if t.call != nil {
-		controls, writer, moderator, checks, ender = t.call, teacherChat{t.call}, t.call, t.call, t.call
+		controls, writer, moderator, checks, ender, groups = t.call, teacherChat{t.call}, t.call, t.call, t.call, t.call
 	}
 	title, code, link := t.access()
 	notice := ""
@@ -157,10 +159,16 @@ func (t *TeacherRoom) Render() app.UI {
 					app.Range(v.Entries).Slice(func(i int) app.UI {
 						e := v.Entries[i]
 						return &Tile{Lang: l, Entry: e, Stream: v.Streams[e.ID], HasVideo: v.Streams[e.ID].HasVideo(),
-							Relayed: v.Relayed[e.ID], Quality: v.Quality[e.ID], Interrupted: v.Interrupted[e.ID]}
+							Relayed: v.Relayed[e.ID], Quality: v.Quality[e.ID], Interrupted: v.Interrupted[e.ID],
+							Heard: e.Called || v.Hears(e.ID), Group: v.GroupOf(e.ID)}
 					}),
 				),
 			),
+			app.If(v.Groups != nil, func() app.UI {
+				return &GroupBoard{Lang: l, State: v.Groups, EndsAt: v.GroupsEndsAt, LastMinute: v.GroupsLastMinute, Controls: groups}
+			}).Else(func() app.UI {
+				return &GroupSetup{Lang: l, Present: presentStudents(v.Entries), Controls: groups}
+			}),
 			&ChatPanel{Lang: l, View: v.Chat, Teacher: true, Writer: writer, Moderator: moderator},
 			&TeacherCheck{Lang: l, Tally: v.Tally, Present: online(v.Entries), Controls: checks},
 			&Hands{Lang: l, Entries: v.Entries, Controls: controls},
@@ -206,4 +214,16 @@ func announcement(l i18n.Lang, a live.Announcement) string {
 		return i18n.T(l, "lobby.announce", a.Name)
 	}
 	return ""
+}
+
+// presentStudents are the students online now, the ones group work
+// splits.
+func presentStudents(entries []protocol.Entry) []protocol.Entry {
+	var out []protocol.Entry
+	for _, e := range entries {
+		if e.Online {
+			out = append(out, e)
+		}
+	}
+	return out
 }

@@ -23,6 +23,10 @@ type Tile struct {
 	// Interrupted: the student's media stopped while its signaling is up;
 	// the picture froze and is being restored.
 	Interrupted bool
+	// Heard: the teacher hears this student (called on, or in the group
+	// the teacher visits); Group is the student's group, 0 for none.
+	Heard bool
+	Group int
 }
 
 // VideoID is the id of the tile's video element, where the teacher's page
@@ -33,13 +37,13 @@ func VideoID(participantID string) string { return "tile-video-" + participantID
 func (t *Tile) OnMount(ctx app.Context) { ctx.Defer(t.attach) }
 
 // OnUpdate shows a new stream, and lets the teacher hear the student
-// called on, not the whole class.
+// called on (or the group visited), not the whole class.
 func (t *Tile) OnUpdate(ctx app.Context) { ctx.Defer(t.attach) }
 
 func (t *Tile) attach(app.Context) {
 	id := VideoID(t.Entry.ID)
 	live.Attach(id, t.Stream, true)
-	live.SetMuted(id, !t.Entry.Called)
+	live.SetMuted(id, !t.Heard)
 }
 
 // Render draws the tile.
@@ -103,6 +107,9 @@ func (t *Tile) Render() app.UI {
 				}),
 				app.If(e.Online && t.Interrupted, func() app.UI {
 					return app.Span().Class("badge interrupted").Role("status").Text(i18n.T(t.Lang, "lesson.interrupted"))
+				}),
+				app.If(t.Group != 0, func() app.UI {
+					return app.Span().Class("badge group").Text(i18n.T(t.Lang, "groups.group", t.Group))
 				}),
 				app.If(t.Relayed, func() app.UI {
 					return app.Span().Class("badge relay").Title(i18n.T(t.Lang, "lesson.relay.hint")).
