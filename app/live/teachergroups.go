@@ -97,7 +97,9 @@ func (c *TeacherCall) groupsNote(n protocol.GroupsNote) {
 // groups message brings the result.
 
 // StartGroups splits the class into groups.
-func (c *TeacherCall) StartGroups(start protocol.GroupsStart) { c.send(protocol.TypeGroupsStart, start) }
+func (c *TeacherCall) StartGroups(start protocol.GroupsStart) {
+	c.send(protocol.TypeGroupsStart, start)
+}
 
 // MoveToGroup puts a student into group n.
 func (c *TeacherCall) MoveToGroup(id string, n int) {
@@ -105,7 +107,9 @@ func (c *TeacherCall) MoveToGroup(id string, n int) {
 }
 
 // VisitGroup joins group n; 0 leaves the group visited.
-func (c *TeacherCall) VisitGroup(n int) { c.send(protocol.TypeGroupsVisit, protocol.GroupsVisit{Group: n}) }
+func (c *TeacherCall) VisitGroup(n int) {
+	c.send(protocol.TypeGroupsVisit, protocol.GroupsVisit{Group: n})
+}
 
 // SayToGroups sends a short message to every group.
 func (c *TeacherCall) SayToGroups(text string) {
