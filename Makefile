@@ -78,6 +78,14 @@ bandwidth: build
 burst: build
 	ERSATZRAUM_E2E_BURST=1 ERSATZRAUM_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -run BurstOf30Students -timeout 15m -v ./e2e/
 
+# Group work: a group of 5 browsers in a full mesh (upload and download
+# of each student, with pictures and sound only), and "Alle zurückholen"
+# in a class of 30 pion students (README, Group work). Needs ffmpeg.
+# Skipped in `make e2e`.
+.PHONY: groups
+groups: build
+	ERSATZRAUM_E2E_GROUPS=1 ERSATZRAUM_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -run 'GroupOf5FitsAHomeLine|BackFromGroupsInAClassOf30' -timeout 20m -v ./e2e/
+
 # The app as plain files in static/ for another web server, talking to the
 # Ersatzraum server at SERVER: make static SERVER=https://ersatzraum.schule.example
 SERVER ?= http://$(ADDR)

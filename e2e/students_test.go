@@ -241,6 +241,10 @@ type goStudent struct {
 	stream    string // the media stream id in the SDP: no spaces
 	connected chan struct{}
 	frames    atomic.Int64 // the teacher's video frames received
+	// lastAudio is when the teacher's last audio packet arrived (Unix
+	// ms): during group work the teacher sends none to a group it does
+	// not visit.
+	lastAudio atomic.Int64
 	pc        *webrtc.PeerConnection
 
 	joinedAt    atomic.Int64 // Unix ms: the signaling socket opened
@@ -339,6 +343,9 @@ func (s *goStudent) run(ctx context.Context, serverURL, token string, c clip) er
 			}
 			if isVideo && p.Marker {
 				s.frames.Add(1)
+			}
+			if !isVideo {
+				s.lastAudio.Store(time.Now().UnixMilli())
 			}
 		}
 	})

@@ -1,0 +1,140 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// heardTonesJS lists the tones (Hz, rounded) clearly present in what a
+// page plays: the sound of every media element that is not muted (on a
+// student's page the teacher and the group's members, on the teacher's the
+// students it hears), mixed, over 1.5 s. Peaks between 100 Hz and 4 kHz
+// within 20 dB of the strongest, as tonesJS.
+const heardTonesJS = `(async () => {
+  const ctx = window.__ctx || (window.__ctx = new AudioContext());
+  await ctx.resume();
+  const an = ctx.createAnalyser(); an.fftSize = 8192; an.smoothingTimeConstant = 0;
+  const tracks = [...document.querySelectorAll('video, audio')]
+    .filter(el => !el.muted && el.srcObject && el.id !== 'self-video')
+    .flatMap(el => el.srcObject.getAudioTracks());
+  if (tracks.length === 0) return '[]';
+  const src = ctx.createMediaStreamSource(new MediaStream(tracks));
+  src.connect(an);
+  await new Promise(r => setTimeout(r, 1500));
+  const b = new Float32Array(an.frequencyBinCount); an.getFloatFrequencyData(b);
+  src.disconnect();
+  const hz = ctx.sampleRate / an.fftSize, lo = Math.ceil(100 / hz), hi = Math.floor(4000 / hz), out = [];
+  let top = -Infinity;
+  for (let i = lo; i <= hi; i++) top = Math.max(top, b[i]);
+  for (let i = lo; i <= hi; i++) if (b[i] > top - 20 && b[i] > -90 && b[i] >= b[i-1] && b[i] >= b[i+1]) out.push(Math.round(i * hz));
+  return JSON.stringify(out);
+})()`
+
+// hearsOnPage waits until a page hears (or stops hearing) a tone within
+// 15 Hz of hz in what it plays.
+func hearsOnPage(t *testing.T, page context.Context, what string, hz float64, want bool) {
+	t.Helper()
+	deadline := time.Now().Add(45 * time.Second)
+	for {
+		var tones []float64
+		json.Unmarshal([]byte(eval[string](t, page, heardTonesJS)), &tones)
+		has := slices.ContainsFunc(tones, func(f float64) bool { return math.Abs(f-hz) <= 15 })
+		if has == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: tones heard %v, want %.0f Hz %v", what, tones, hz, want)
+		}
+	}
+}
+
+// toneStudent is a student of the test whose fake microphone plays its
+// own tone.
+type toneStudent struct {
+	name  string
+	hz    float64
+	group int
+	page  context.Context
+}
+
+// TestGroupsHearOnlyThemselves: four students, each with a tone of its
+// own (the teacher 660 Hz), are put in two groups by hand. Each hears the
+// other member of its group and nobody of the other group, and not the
+// teacher; the teacher visits group 1 and is heard there only, and hears
+// group 1 only; "Alle zurückholen" brings everyone back to the teacher on
+// the same connection, and the groups no longer hear each other.
+func TestGroupsHearOnlyThemselves(t *testing.T) {
+	const teacherHz = 660
+	srv := startServer(t, freeAddr(t), t.TempDir())
+	teacher := newBrowserOpts(t, "teacher", []chromedp.ExecAllocatorOption{chromedp.Flag("use-file-for-fake-audio-capture", writeTone(t, teacherHz))})
+	students := []*toneStudent{{name: "Anna", hz: 440, group: 1}, {name: "Ben", hz: 1000, group: 1}, {name: "Carla", hz: 1700, group: 2}, {name: "David", hz: 2300, group: 2}}
+	_, link, _ := startLesson(t, teacher, srv, "Gruppen 6c")
+	for _, s := range students {
+		s.page = newBrowserOpts(t, s.name, append(onStudentCores(), chromedp.Flag("use-file-for-fake-audio-capture", writeTone(t, s.hz))))
+		joinAdmitted(t, teacher, s.page, link, s.name, false)
+	}
+	for _, s := range students {
+		waitFor(t, s.page, s.name+" gets the teacher's sound", `(() => { const v = document.querySelector('#teacher-video'); return v && v.srcObject && v.srcObject.getAudioTracks().length > 0; })()`, 90*time.Second)
+	}
+	hearsOnPage(t, students[0].page, "Anna hears the teacher before group work", teacherHz, true)
+
+	// By hand: Anna and Ben in group 1, Carla and David in group 2.
+	waitFor(t, teacher, "four students present", `document.querySelectorAll('.tile:not(.offline)').length === 4`, 30*time.Second)
+	do(t, teacher, "open group work", clickAction("#groups-open"))
+	do(t, teacher, "by hand", clickAction("#groups-mode-manual"))
+	waitFor(t, teacher, "the list by hand", `document.querySelectorAll('#groups-manual select').length === 4`, 10*time.Second)
+	for _, s := range students {
+		set := fmt.Sprintf(`(() => { const li = [...document.querySelectorAll('#groups-manual li')].find(li => li.textContent.startsWith(%q));
+		  const sel = li.querySelector('select'); sel.value = '%d'; sel.dispatchEvent(new Event('change', {bubbles: true})); return true; })()`, s.name, s.group)
+		eval[bool](t, teacher, set)
+	}
+	do(t, teacher, "task", chromedp.SendKeys(chromedp.CSS("#groups-task"), "Sammelt drei Beispiele."))
+	do(t, teacher, "start the groups", clickAction("#groups-start"))
+
+	for _, s := range students {
+		waitFor(t, s.page, fmt.Sprintf("%s is in group %d", s.name, s.group),
+			fmt.Sprintf(`!!document.querySelector('#my-group[data-group="%d"]') && document.querySelector('#group-task').textContent.includes('drei Beispiele')`, s.group), 30*time.Second)
+	}
+	for _, s := range students {
+		for _, o := range students {
+			if o == s {
+				continue
+			}
+			hearsOnPage(t, s.page, fmt.Sprintf("%s hears %s: %v", s.name, o.name, o.group == s.group), o.hz, o.group == s.group)
+		}
+		hearsOnPage(t, s.page, s.name+" does not hear the teacher, who visits nobody", teacherHz, false)
+	}
+
+	do(t, teacher, "visit group 1", clickAction(`.group[data-group="1"] button.visit`))
+	for _, s := range students {
+		hearsOnPage(t, s.page, fmt.Sprintf("%s hears the visiting teacher: %v", s.name, s.group == 1), teacherHz, s.group == 1)
+	}
+	waitFor(t, students[0].page, "Anna's group sees the visit", `!!document.querySelector('#group-visited')`, 20*time.Second)
+	for _, s := range students {
+		hearsOnPage(t, teacher, fmt.Sprintf("the teacher hears %s: %v", s.name, s.group == 1), s.hz, s.group == 1)
+	}
+
+	do(t, teacher, "Alle zurückholen", clickAction("#groups-end"))
+	for _, s := range students {
+		waitFor(t, s.page, s.name+" is back in the class", `!document.querySelector('#my-group')`, 20*time.Second)
+		hearsOnPage(t, s.page, s.name+" hears the teacher again", teacherHz, true)
+	}
+	hearsOnPage(t, students[0].page, "Anna no longer hears Ben", students[1].hz, false)
+	hearsOnPage(t, students[2].page, "Carla no longer hears David", students[3].hz, false)
+	for _, s := range students {
+		// The first connection is the one to the teacher: still up, the
+		// group's closed.
+		states := strings.Split(eval[string](t, s.page, `window.__pcs.map(pc => pc.connectionState).join(',')`), ",")
+		if len(states) < 2 || states[0] != "connected" || slices.ContainsFunc(states[1:], func(st string) bool { return st != "closed" }) {
+			t.Errorf("%s's connections: %v, want the teacher's (the first) connected and the group's closed", s.name, states)
+		}
+	}
+}
