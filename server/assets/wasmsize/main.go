@@ -4,7 +4,7 @@
 // package's code comes out larger than its share of the whole file. It needs a wasm built with
 // names, that is without -ldflags='-s -w'; `make wasm-size` builds one.
 //
-//	go run ./server/assets/wasmsize [-top 40] [-by package|module] app.wasm
+//	go run ./server/assets/wasmsize [-top 40] [-by package|module|func] app.wasm
 package main
 
 import (
@@ -23,10 +23,10 @@ import (
 
 func main() {
 	top := flag.Int("top", 40, "rows to show; the rest are summed up")
-	by := flag.String("by", "package", "group by package or by module (the path up to the module root)")
+	by := flag.String("by", "package", "group by package, by module (the path up to the module root) or by func")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: wasmsize [-top N] [-by package|module] FILE.wasm")
+		fmt.Fprintln(os.Stderr, "usage: wasmsize [-top N] [-by package|module|func] FILE.wasm")
 		os.Exit(2)
 	}
 	b, err := os.ReadFile(flag.Arg(0))
@@ -44,6 +44,10 @@ func main() {
 		os.Exit(1)
 	}
 	group := packageOf
+	if *by == "func" {
+		// Each function alone: where a package's bytes go.
+		group = func(fn string) string { return fn }
+	}
 	if *by == "module" {
 		goMod, err := os.ReadFile("go.mod")
 		if err != nil {
