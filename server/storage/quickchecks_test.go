@@ -44,5 +44,15 @@ func TestQuickChecksRoundTripAndRetention(t *testing.T) {
 		if n != 1 || len(got) != 1 || got[0].ID != "l1-q1" {
 			t.Fatalf("after retention (%d purged): %+v", n, got)
 		}
+
+		// A class's results come with their lesson's title and start.
+		must(db.CreateClass(ctx, Class{ID: "c1", TeacherID: "t1", Name: "7b", CodeHash: []byte{7}, CodeEnc: []byte{7}, CreatedAt: now}))
+		must(db.CreateLesson(ctx, Lesson{ID: "l2", TeacherID: "t1", Title: "7b Deutsch", CodeHash: []byte{2}, ClassID: "c1", CreatedAt: now}))
+		must(db.SaveCheck(ctx, protocol.CheckRecord{ID: "l2-q1", LessonID: "l2", Question: "Fertig?", Options: []string{"Ja"}, Counts: []int{2}, SavedAt: now.UnixMilli()}))
+		class, err := db.ClassChecks(ctx, "c1")
+		must(err)
+		if len(class) != 1 || class[0].ID != "l2-q1" || class[0].LessonTitle != "7b Deutsch" || class[0].LessonStartedAt != now.UnixMilli() || class[0].Counts[0] != 2 {
+			t.Fatalf("class checks: %+v", class)
+		}
 	})
 }
