@@ -97,7 +97,14 @@ func Start() (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "ersatzraum-pg-")
+	// As root, under /tmp rather than $TMPDIR: the server's user must be
+	// able to reach the directory, and a socket path has at most 107
+	// bytes.
+	base := ""
+	if os.Geteuid() == 0 {
+		base = "/tmp"
+	}
+	dir, err := os.MkdirTemp(base, "ersatzraum-pg-")
 	if err != nil {
 		return nil, err
 	}
