@@ -44,7 +44,10 @@ func TestServeAndAdminCommandsOnPostgres(t *testing.T) {
 	if _, stderr, code := runCLI(t, "teacher", "list", "--data", data); code != 1 || !strings.Contains(stderr, "--postgres") {
 		t.Fatalf("teacher list without the URL: %d %q", code, stderr)
 	}
-	t.Setenv(postgresEnv, dbURL)
+	t.Setenv(postgresEnv, dbURL+"&password=geheim")
+	if out, _, _ := runCLI(t, "teacher", "--help"); strings.Contains(out, "geheim") {
+		t.Fatalf("teacher --help shows the URL from the environment:\n%s", out)
+	}
 	out, stderr, code := runCLI(t, "teacher", "list", "--data", data)
 	if code != 0 || !strings.Contains(out, "Frau Roth") || !strings.Contains(out, "Lehrkraft") {
 		t.Fatalf("teacher list on PostgreSQL: %d %q %s", code, out, stderr)

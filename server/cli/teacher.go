@@ -46,7 +46,9 @@ func teacherFlags(sub string, stderr io.Writer) (*flag.FlagSet, *teacherConfig) 
 	fs := flag.NewFlagSet("teacher "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.data, "data", "./data", "`DIR` of the server's database")
-	fs.StringVar(&cfg.postgres, "postgres", postgresFromEnv(), "`URL` of the server's PostgreSQL database, as given to serve (default $"+postgresEnv+")")
+	// The environment's URL is applied after parsing, not as the
+	// default: --help would print it, password and all.
+	fs.StringVar(&cfg.postgres, "postgres", "", "`URL` of the server's PostgreSQL database, as given to serve (default $"+postgresEnv+")")
 	fs.StringVar(&cfg.publicURL, "public-url", "http://localhost:8080", "`URL` under which teachers reach the server, for the printed link")
 	if sub == "add" || sub == "reset" || sub == "" {
 		fs.BoolVar(&cfg.qr, "qr", false, "also print the link as a QR code")
@@ -118,6 +120,9 @@ func teacherCommand(args []string, stdout, stderr io.Writer) int {
 	if u, err := url.Parse(cfg.publicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		fmt.Fprintf(stderr, "ersatzraum teacher: --public-url %q is not a URL like https://ersatzraum.schule.example\n", cfg.publicURL)
 		return 2
+	}
+	if cfg.postgres == "" {
+		cfg.postgres = postgresFromEnv()
 	}
 	if err := checkPostgresURL(cfg.postgres); err != nil {
 		fmt.Fprintln(stderr, "ersatzraum teacher:", err)
