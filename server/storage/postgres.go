@@ -18,8 +18,8 @@ import (
 
 // postgresConns bounds one node's connections. The writes on the hot path
 // come from one roster writer per node; the rest is page and API traffic.
-// Every node holds up to this many, so a city's nodes together stay well
-// inside PostgreSQL's default max_connections of 100.
+// Every node holds up to this many: five nodes fit PostgreSQL's default
+// max_connections of 100 with room for the admin's own sessions.
 const postgresConns = 16
 
 // migrationLock is the key of the advisory lock that serialises
