@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"ersatzraum/server/cli"
+	"ersatzraum/server/storage/pgtest"
 )
 
 // serveEnv makes this test binary act as the server when set: the
@@ -27,11 +28,15 @@ import (
 // (the built binary, as in `make e2e`) is used instead when set.
 const serveEnv = "BOARD_TEST_RUN_SERVER"
 
+// pg is the PostgreSQL the durability test runs the server on, besides
+// SQLite; only the test process starts it, not the server it runs.
+var pg *pgtest.Server
+
 func TestMain(m *testing.M) {
 	if os.Getenv(serveEnv) == "1" {
 		os.Exit(cli.Main(append([]string{"ersatzraum"}, os.Args[1:]...), os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	os.Exit(pgtest.Run(m, &pg))
 }
 
 var loginLink = regexp.MustCompile(`http://\S+/login\?token=([0-9a-f]+)`)
@@ -42,8 +47,9 @@ type child struct {
 	done       chan struct{}
 }
 
-// start runs `serve` on dir and waits for its login link and /healthz.
-func start(t *testing.T, dir string) *child {
+// start runs `serve` on dir (with more flags, such as --postgres) and
+// waits for its login link and /healthz.
+func start(t *testing.T, dir string, flags ...string) *child {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -58,7 +64,7 @@ func start(t *testing.T, dir string) *child {
 		}
 		env = append(env, serveEnv+"=1")
 	}
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--data", dir, "--log-level", "warn")
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr, "--data", dir, "--log-level", "warn"}, flags...)...)
 	cmd.Env = env
 	var logs bytes.Buffer // the server's stderr, shown if the test fails
 	cmd.Stderr = &logs
@@ -181,78 +187,87 @@ func form(t *testing.T, fields []string, field, name string, content []byte) (st
 }
 
 // An acknowledged write survives kill -9 of the server: an attachment
-// upload and a hand-in with a file, each killed right after its 2xx.
+// upload and a hand-in with a file, each killed right after its 2xx. On
+// SQLite and on PostgreSQL alike.
 func TestAcknowledgedWritesSurviveKill9(t *testing.T) {
 	if testing.Short() {
-		t.Skip("starts the server three times")
+		t.Skip("starts the server three times on each engine")
 	}
-	dir := t.TempDir()
-	srv := start(t, dir)
-	alice := teacher(t, srv)
-	var class struct {
-		ID       string
-		Students []struct{ ID, Link string }
-	}
-	alice.do("POST", "/api/classes", "", strings.NewReader(`{"name":"7b"}`), 201, &class)
-	alice.do("POST", "/api/classes/"+class.ID+"/students", "", strings.NewReader(`{"names":["Lea"]}`), 200, &class)
-	token := class.Students[0].Link[strings.LastIndex(class.Students[0].Link, "/")+1:]
-	var a struct {
-		ID    string
-		Files []struct{ Hash string }
-	}
-	alice.do("POST", "/api/classes/"+class.ID+"/board", "", strings.NewReader(`{"title":"Bruchrechnung"}`), 201, &a)
-	sheet := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("Arbeitsblatt "), 50_000)...)
-	ct, body := form(t, nil, "file", "Blatt.pdf", sheet)
-	alice.do("POST", "/api/classes/"+class.ID+"/board/"+a.ID+"/files", ct, body, 201, nil)
-	srv.kill(t)
-
-	srv = start(t, dir)
-	alice = teacher(t, srv)
-	lea := &client{t: t, http: &http.Client{Timeout: 10 * time.Second}, base: srv.url, auth: token}
-	var board struct {
-		Assignments []struct {
-			ID    string
-			Files []struct{ Hash, Name string }
-		}
-	}
-	lea.do("GET", "/api/board", "", nil, 200, &board)
-	if len(board.Assignments) != 1 || len(board.Assignments[0].Files) != 1 || board.Assignments[0].Files[0].Name != "Blatt.pdf" {
-		t.Fatalf("after kill -9, the board is %+v", board)
-	}
-	var got []byte
-	lea.do("GET", "/api/board/files/"+board.Assignments[0].Files[0].Hash, "", nil, 200, &got)
-	if !bytes.Equal(got, sheet) {
-		t.Fatal("worksheet bytes differ after kill -9")
-	}
-
-	photo := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{1, 2, 3, 4}, 300_000)...)
-	ct, body = form(t, []string{"kind", "handin", "text", "Meine Lösung"}, "files", "Heft.png", photo)
-	lea.do("PUT", "/api/board/"+a.ID+"/handins/01HZX3K6V9Q2W8KILL9", ct, body, 201, nil)
-	srv.kill(t)
-
-	srv = start(t, dir)
-	alice = teacher(t, srv)
-	var view struct {
-		Students []struct {
-			State   string
-			HandIns []struct {
-				ID, Text string
-				Files    []struct{ Hash, Name string }
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			dir := t.TempDir()
+			var flags []string
+			if engine == "postgres" {
+				flags = []string{"--postgres", pg.Database(t)}
 			}
-		}
+			srv := start(t, dir, flags...)
+			alice := teacher(t, srv)
+			var class struct {
+				ID       string
+				Students []struct{ ID, Link string }
+			}
+			alice.do("POST", "/api/classes", "", strings.NewReader(`{"name":"7b"}`), 201, &class)
+			alice.do("POST", "/api/classes/"+class.ID+"/students", "", strings.NewReader(`{"names":["Lea"]}`), 200, &class)
+			token := class.Students[0].Link[strings.LastIndex(class.Students[0].Link, "/")+1:]
+			var a struct {
+				ID    string
+				Files []struct{ Hash string }
+			}
+			alice.do("POST", "/api/classes/"+class.ID+"/board", "", strings.NewReader(`{"title":"Bruchrechnung"}`), 201, &a)
+			sheet := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("Arbeitsblatt "), 50_000)...)
+			ct, body := form(t, nil, "file", "Blatt.pdf", sheet)
+			alice.do("POST", "/api/classes/"+class.ID+"/board/"+a.ID+"/files", ct, body, 201, nil)
+			srv.kill(t)
+
+			srv = start(t, dir, flags...)
+			alice = teacher(t, srv)
+			lea := &client{t: t, http: &http.Client{Timeout: 10 * time.Second}, base: srv.url, auth: token}
+			var board struct {
+				Assignments []struct {
+					ID    string
+					Files []struct{ Hash, Name string }
+				}
+			}
+			lea.do("GET", "/api/board", "", nil, 200, &board)
+			if len(board.Assignments) != 1 || len(board.Assignments[0].Files) != 1 || board.Assignments[0].Files[0].Name != "Blatt.pdf" {
+				t.Fatalf("after kill -9, the board is %+v", board)
+			}
+			var got []byte
+			lea.do("GET", "/api/board/files/"+board.Assignments[0].Files[0].Hash, "", nil, 200, &got)
+			if !bytes.Equal(got, sheet) {
+				t.Fatal("worksheet bytes differ after kill -9")
+			}
+
+			photo := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{1, 2, 3, 4}, 300_000)...)
+			ct, body = form(t, []string{"kind", "handin", "text", "Meine Lösung"}, "files", "Heft.png", photo)
+			lea.do("PUT", "/api/board/"+a.ID+"/handins/01HZX3K6V9Q2W8KILL9", ct, body, 201, nil)
+			srv.kill(t)
+
+			srv = start(t, dir, flags...)
+			alice = teacher(t, srv)
+			var view struct {
+				Students []struct {
+					State   string
+					HandIns []struct {
+						ID, Text string
+						Files    []struct{ Hash, Name string }
+					}
+				}
+			}
+			alice.do("GET", "/api/classes/"+class.ID+"/board/"+a.ID+"/handins", "", nil, 200, &view)
+			if len(view.Students) != 1 || view.Students[0].State != "handed-in" || len(view.Students[0].HandIns) != 1 ||
+				view.Students[0].HandIns[0].Text != "Meine Lösung" || len(view.Students[0].HandIns[0].Files) != 1 {
+				t.Fatalf("after kill -9, the hand-ins are %+v", view)
+			}
+			h := view.Students[0].HandIns[0]
+			alice.do("GET", "/api/classes/"+class.ID+"/board/"+a.ID+"/handins/"+h.ID+"/files/"+h.Files[0].Hash, "", nil, 200, &got)
+			if !bytes.Equal(got, photo) {
+				t.Fatal("handed-in bytes differ after kill -9")
+			}
+			// The outbox sending it once more after the restart changes nothing.
+			ct, body = form(t, []string{"kind", "handin", "text", "Meine Lösung"}, "files", "Heft.png", photo)
+			lea.base = srv.url
+			lea.do("PUT", "/api/board/"+a.ID+"/handins/01HZX3K6V9Q2W8KILL9", ct, body, 200, nil)
+		})
 	}
-	alice.do("GET", "/api/classes/"+class.ID+"/board/"+a.ID+"/handins", "", nil, 200, &view)
-	if len(view.Students) != 1 || view.Students[0].State != "handed-in" || len(view.Students[0].HandIns) != 1 ||
-		view.Students[0].HandIns[0].Text != "Meine Lösung" || len(view.Students[0].HandIns[0].Files) != 1 {
-		t.Fatalf("after kill -9, the hand-ins are %+v", view)
-	}
-	h := view.Students[0].HandIns[0]
-	alice.do("GET", "/api/classes/"+class.ID+"/board/"+a.ID+"/handins/"+h.ID+"/files/"+h.Files[0].Hash, "", nil, 200, &got)
-	if !bytes.Equal(got, photo) {
-		t.Fatal("handed-in bytes differ after kill -9")
-	}
-	// The outbox sending it once more after the restart changes nothing.
-	ct, body = form(t, []string{"kind", "handin", "text", "Meine Lösung"}, "files", "Heft.png", photo)
-	lea.base = srv.url
-	lea.do("PUT", "/api/board/"+a.ID+"/handins/01HZX3K6V9Q2W8KILL9", ct, body, 200, nil)
 }

@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"ersatzraum/server/backup"
+	"ersatzraum/server/datadir"
 )
 
 // backupCommand writes a consistent backup of the data directory while
@@ -37,6 +38,10 @@ Flags:
 	if code >= 0 {
 		return code
 	}
+	if datadir.UsesPostgres(*data) {
+		fmt.Fprint(stderr, postgresBackupNote("backup", *data))
+		return 1
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	m, err := backup.Create(ctx, *data, file, programVersion())
@@ -50,6 +55,21 @@ Flags:
 	}
 	fmt.Fprintf(stdout, "Sicherung geschrieben: %s (%d Dateien, %d Bytes unkomprimiert, Schema %d)\n", file, len(m.Members), size, m.SchemaVersion)
 	return 0
+}
+
+// postgresBackupNote tells an admin that backup and restore cover the
+// SQLite database only, and what to use for PostgreSQL instead.
+func postgresBackupNote(cmd, data string) string {
+	return fmt.Sprintf(`ersatzraum %[1]s: the database of %[2]s is in PostgreSQL (serve --postgres);
+ersatzraum backup and restore handle the SQLite database only.
+For PostgreSQL use its own tools (docs/admin.md, "Running on PostgreSQL"):
+  pg_dump --format=custom --file=ersatzraum.dump "$ERSATZRAUM_POSTGRES"
+  pg_restore --clean --if-exists --dbname="$ERSATZRAUM_POSTGRES" ersatzraum.dump
+and copy the data folder (stored files, keys, certificates) beside it:
+  tar -czf ersatzraum-data.tar.gz -C %[2]s --exclude=ersatzraum.lock .
+Die Datenbank liegt in PostgreSQL: sichern mit pg_dump, wiederherstellen mit
+pg_restore, den Datenordner mit tar (docs/admin.md, „Betrieb mit PostgreSQL“).
+`, cmd, data)
 }
 
 // oneFileArg parses flags and exactly one FILE argument, which may come

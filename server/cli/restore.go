@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"ersatzraum/server/backup"
+	"ersatzraum/server/datadir"
 )
 
 // restoreCommand replaces the data directory with a backup.
@@ -31,6 +32,10 @@ Flags:
 	file, code := oneFileArg(fs, args, stderr)
 	if code >= 0 {
 		return code
+	}
+	if datadir.UsesPostgres(*data) && !*check {
+		fmt.Fprint(stderr, postgresBackupNote("restore", *data))
+		return 1
 	}
 	if *check {
 		m, err := backup.Verify(file)

@@ -33,6 +33,7 @@ import (
 type serveConfig struct {
 	addr           string
 	data           string
+	postgres       string
 	publicURL      string
 	logLevel       string
 	logFormat      string
@@ -52,7 +53,8 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.addr, "addr", "localhost:8080", "`HOST:PORT` to listen on (HTTPS with --domain or --tls-cert; default :443 with --domain)")
-	fs.StringVar(&cfg.data, "data", "./data", "`DIR` for the database; created if missing")
+	fs.StringVar(&cfg.data, "data", "./data", "`DIR` for the database (unless --postgres), the stored files and the keys; created if missing")
+	fs.StringVar(&cfg.postgres, "postgres", "", postgresUsage)
 	fs.StringVar(&cfg.publicURL, "public-url", "", "`URL` under which users reach the server, used in printed links (default http://ADDR)")
 	fs.StringVar(&cfg.logLevel, "log-level", "info", "log `LEVEL`: debug, info, warn or error")
 	fs.StringVar(&cfg.logFormat, "log-format", "text", "log `FORMAT`: text or json")
@@ -87,6 +89,12 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	}
 	log, err := newLogger(stderr, cfg.logLevel, cfg.logFormat)
 	if err != nil {
+		fmt.Fprintln(stderr, "ersatzraum serve:", err)
+		return 2
+	}
+	// Before the configuration is printed: only a URL's password can be
+	// masked there.
+	if err := checkPostgresURL(cfg.postgres); err != nil {
 		fmt.Fprintln(stderr, "ersatzraum serve:", err)
 		return 2
 	}
@@ -149,11 +157,19 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 		return fmt.Errorf("--data: %w", err)
 	}
 	defer lock.Release()
-	db, err := storage.Open(ctx, cfg.data)
+	db, err := openStore(ctx, cfg.data, cfg.postgres)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if db.Engine() == storage.Postgres {
+		if err := datadir.MarkPostgres(cfg.data); err != nil {
+			return err
+		}
+		if _, err := os.Stat(filepath.Join(cfg.data, datadir.DBFile)); err == nil {
+			log.Warn("the SQLite database in the data directory is not used: the data is in PostgreSQL", "file", filepath.Join(cfg.data, datadir.DBFile))
+		}
+	}
 
 	accts := &accounts.Service{Store: db, Throttle: accounts.NewThrottle(cfg.limits.throttle(), nil)}
 	teacher, created, demo, err := accts.DemoTeacher(ctx, "Lehrkraft")
@@ -268,11 +284,11 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	if demo {
 		fmt.Fprintf(stdout, "Anmeldelink für %s (einmalig, 7 Tage gültig):\n  %s/login?token=%s\n%s\n", teacher.Name, public, token, passwordNote(teacher))
 	} else {
-		fmt.Fprintf(stdout, "Lehrkräfte verwalten: ersatzraum teacher add NAME --data %s --public-url %s\n\n", cfg.data, public)
+		fmt.Fprintf(stdout, "Lehrkräfte verwalten: ersatzraum teacher add NAME --data %s --public-url %s%s\n\n", cfg.data, public, postgresArg(cfg.postgres))
 	}
 
 	errc := front.serve()
-	log.Info("listening", "addr", front.mainLn.Addr().String(), "version", assets.Version(), "data", cfg.data)
+	log.Info("listening", "addr", front.mainLn.Addr().String(), "version", assets.Version(), "data", cfg.data, "storage", db.Engine())
 	front.logTLS(log, cfg)
 	hup := make(chan os.Signal, 1)
 	if front.certs != nil {

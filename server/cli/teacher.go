@@ -16,6 +16,7 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"ersatzraum/server/accounts"
+	"ersatzraum/server/datadir"
 	"ersatzraum/server/storage"
 )
 
@@ -26,13 +27,15 @@ const teacherUsage = `Usage:
   ersatzraum teacher reset NAME [--qr]           remove the password, end all sessions and links, print a new link
 
 The link signs the teacher in once (valid 7 days); then they set a password
-for later logins. Works while the server runs.
+for later logins. Works while the server runs. A server on PostgreSQL
+needs the same --postgres URL here (or ERSATZRAUM_POSTGRES).
 
 Flags (all subcommands):
 `
 
 type teacherConfig struct {
 	data      string
+	postgres  string
 	publicURL string
 	admin     bool
 	qr        bool
@@ -43,6 +46,9 @@ func teacherFlags(sub string, stderr io.Writer) (*flag.FlagSet, *teacherConfig) 
 	fs := flag.NewFlagSet("teacher "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.data, "data", "./data", "`DIR` of the server's database")
+	// The environment's URL is applied after parsing, not as the
+	// default: --help would print it, password and all.
+	fs.StringVar(&cfg.postgres, "postgres", "", "`URL` of the server's PostgreSQL database, as given to serve (default $"+postgresEnv+")")
 	fs.StringVar(&cfg.publicURL, "public-url", "http://localhost:8080", "`URL` under which teachers reach the server, for the printed link")
 	if sub == "add" || sub == "reset" || sub == "" {
 		fs.BoolVar(&cfg.qr, "qr", false, "also print the link as a QR code")
@@ -115,7 +121,14 @@ func teacherCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ersatzraum teacher: --public-url %q is not a URL like https://ersatzraum.schule.example\n", cfg.publicURL)
 		return 2
 	}
-	if sub != "add" {
+	if cfg.postgres == "" {
+		cfg.postgres = postgresFromEnv()
+	}
+	if err := checkPostgresURL(cfg.postgres); err != nil {
+		fmt.Fprintln(stderr, "ersatzraum teacher:", err)
+		return 2
+	}
+	if sub != "add" && cfg.postgres == "" && !datadir.UsesPostgres(cfg.data) {
 		// Do not create an empty database by mistyping --data.
 		if _, err := os.Stat(filepath.Join(cfg.data, "ersatzraum.db")); err != nil {
 			fmt.Fprintf(stderr, "ersatzraum teacher %s: no database in %s (give the server's --data DIR)\n", sub, cfg.data)
@@ -123,7 +136,7 @@ func teacherCommand(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	ctx := context.Background()
-	db, err := storage.Open(ctx, cfg.data)
+	db, err := openStore(ctx, cfg.data, cfg.postgres)
 	if err != nil {
 		fmt.Fprintln(stderr, "ersatzraum teacher:", err)
 		return 1

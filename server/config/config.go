@@ -17,6 +17,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"sort"
 	"strconv"
@@ -199,11 +200,13 @@ func (r *Result) IsSet(name string) bool { return r.Source(name) != FromDefault 
 // Setting is one line of the effective configuration.
 type Setting struct {
 	Name   string
-	Value  string // "***" for secrets
+	Value  string // "***" for secrets and for the password in a URL
 	Source Source
 }
 
-// Effective lists every flag with its value, secrets masked, by name.
+// Effective lists every flag with its value, secrets masked, by name. A
+// value that is a URL with a password (a database's) keeps everything
+// but the password.
 func (r *Result) Effective() []Setting {
 	var out []Setting
 	r.fs.VisitAll(func(f *flag.Flag) {
@@ -211,6 +214,7 @@ func (r *Result) Effective() []Setting {
 		if IsSecret(f.Name) && v != "" {
 			v = "***"
 		}
+		v = MaskURLPassword(v)
 		out = append(out, Setting{Name: f.Name, Value: v, Source: r.Source(f.Name)})
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
@@ -237,4 +241,29 @@ func IsSecret(name string) bool {
 		}
 	}
 	return false
+}
+
+// MaskURLPassword replaces the password of a URL (in its user part, or as
+// a password= parameter, as PostgreSQL's URLs may carry it) with "***";
+// any other value comes back as it is.
+func MaskURLPassword(v string) string {
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme == "" {
+		return v
+	}
+	changed := false
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "***")
+		changed = true
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "***")
+		u.RawQuery = q.Encode()
+		changed = true
+	}
+	if !changed {
+		return v
+	}
+	// String would escape the stars.
+	return strings.Replace(u.String(), "%2A%2A%2A", "***", -1)
 }

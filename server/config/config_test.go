@@ -163,3 +163,20 @@ func TestEffectiveMasksSecrets(t *testing.T) {
 		}
 	}
 }
+
+// A database URL is shown with everything but its password.
+func TestMaskURLPassword(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://ersatz:geheim@db.example:5432/ersatzraum?sslmode=require": "postgres://ersatz:***@db.example:5432/ersatzraum?sslmode=require",
+		"postgres://ersatz@db.example/ersatzraum?password=geheim":             "postgres://ersatz@db.example/ersatzraum?password=***",
+		"postgres:///ersatzraum?host=%2Frun%2Fpostgresql&password=geheim":     "postgres:///ersatzraum?host=%2Frun%2Fpostgresql&password=***",
+		"postgres://ersatz@db.example/ersatzraum":                             "postgres://ersatz@db.example/ersatzraum",
+		"https://schule.example":                                              "https://schule.example",
+		"./data":                                                              "./data",
+		"":                                                                    "",
+	} {
+		if got := MaskURLPassword(in); got != want {
+			t.Errorf("MaskURLPassword(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

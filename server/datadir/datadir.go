@@ -18,7 +18,36 @@ const (
 	TURNSecret = "turn-secret"     // the shared TURN secret, when serve created it
 	ACMEDir    = "acme"            // certificates from ACME (--domain)
 	LockFile   = "ersatzraum.lock" // held by a running server
+	// PostgresNote is written by a server whose database is in
+	// PostgreSQL (serve --postgres): the admin commands read it, so that
+	// none of them works on an SQLite database that is not the school's.
+	PostgresNote = "postgresql.txt"
 )
+
+// postgresNoteText is what an admin who opens the note reads.
+const postgresNoteText = `The database of this data folder is in PostgreSQL (ersatzraum serve --postgres URL).
+Die Datenbank dieses Datenordners liegt in PostgreSQL (ersatzraum serve --postgres URL).
+
+Back it up with pg_dump, not with ersatzraum backup (docs/admin.md, "Running on PostgreSQL").
+Sichern mit pg_dump, nicht mit ersatzraum backup (docs/admin.md, „Betrieb mit PostgreSQL“).
+
+While this file is here, ersatzraum serve and ersatzraum teacher want --postgres.
+Solange diese Datei hier liegt, verlangen ersatzraum serve und ersatzraum teacher --postgres.
+`
+
+// UsesPostgres reports whether dir's database is in PostgreSQL.
+func UsesPostgres(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, PostgresNote))
+	return err == nil
+}
+
+// MarkPostgres notes in dir that its database is in PostgreSQL.
+func MarkPostgres(dir string) error {
+	if UsesPostgres(dir) {
+		return nil
+	}
+	return os.WriteFile(filepath.Join(dir, PostgresNote), []byte(postgresNoteText), 0o640)
+}
 
 // ErrLocked is returned when another process holds the directory.
 var ErrLocked = errors.New("in use by another process")

@@ -31,7 +31,7 @@ func (s *DB) PutAttendance(ctx context.Context, a Attendance) error {
 	}
 	_, err := s.sql.ExecContext(ctx,
 		`INSERT INTO attendance (lesson_id, participant_id, name, status, camera, joined_at, left_at, resume_hash, listed)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		 ON CONFLICT (lesson_id, participant_id) DO UPDATE SET
 		   name = excluded.name, status = excluded.status, camera = excluded.camera,
 		   joined_at = excluded.joined_at, left_at = excluded.left_at, resume_hash = excluded.resume_hash,
@@ -44,7 +44,7 @@ func (s *DB) PutAttendance(ctx context.Context, a Attendance) error {
 func (s *DB) LessonAttendance(ctx context.Context, lessonID string) ([]Attendance, error) {
 	return queryAll(ctx, s.sql, scanAttendance,
 		`SELECT lesson_id, participant_id, name, status, camera, joined_at, left_at, resume_hash, listed
-		 FROM attendance WHERE lesson_id = ? ORDER BY joined_at, participant_id`, lessonID)
+		 FROM attendance WHERE lesson_id = $1 ORDER BY joined_at, participant_id`, lessonID)
 }
 
 func scanAttendance(row scanner) (Attendance, error) {
@@ -72,12 +72,14 @@ func millisOrZero(t time.Time) int64 {
 // PutEvent appends an event to a lesson's roll-call history.
 func (s *DB) PutEvent(ctx context.Context, e Event) error {
 	_, err := s.sql.ExecContext(ctx,
-		`INSERT INTO attendance_events (lesson_id, participant_id, kind, status, at) VALUES (?, ?, ?, ?, ?)`,
+		`INSERT INTO attendance_events (lesson_id, participant_id, kind, status, at) VALUES ($1, $2, $3, $4, $5)`,
 		e.LessonID, e.ParticipantID, e.Kind, e.Status, e.At.UnixMilli())
 	return err
 }
 
-// LessonEvents returns a lesson's roll-call history in order.
+// LessonEvents returns a lesson's roll-call history in order. Events of
+// the same millisecond keep the order they were written in: by SQLite's
+// rowid, and by the PostgreSQL table's identity column of the same name.
 func (s *DB) LessonEvents(ctx context.Context, lessonID string) ([]Event, error) {
 	return queryAll(ctx, s.sql, func(row scanner) (Event, error) {
 		var e Event
@@ -86,19 +88,19 @@ func (s *DB) LessonEvents(ctx context.Context, lessonID string) ([]Event, error)
 		e.At = time.UnixMilli(at)
 		return e, err
 	}, `SELECT lesson_id, participant_id, kind, status, at FROM attendance_events
-		 WHERE lesson_id = ? ORDER BY at, rowid`, lessonID)
+		 WHERE lesson_id = $1 ORDER BY at, rowid`, lessonID)
 }
 
 // SetLateAfter sets after how many minutes a join to a class's lesson
 // counts as late.
 func (s *DB) SetLateAfter(ctx context.Context, classID string, minutes int) error {
-	_, err := s.sql.ExecContext(ctx, `UPDATE classes SET late_after_minutes = ? WHERE id = ?`, minutes, classID)
+	_, err := s.sql.ExecContext(ctx, `UPDATE classes SET late_after_minutes = $1 WHERE id = $2`, minutes, classID)
 	return err
 }
 
 // LateAfter returns a class's late threshold in minutes.
 func (s *DB) LateAfter(ctx context.Context, classID string) (int, error) {
 	var m int
-	err := s.sql.QueryRowContext(ctx, `SELECT late_after_minutes FROM classes WHERE id = ?`, classID).Scan(&m)
+	err := s.sql.QueryRowContext(ctx, `SELECT late_after_minutes FROM classes WHERE id = $1`, classID).Scan(&m)
 	return m, err
 }

@@ -24,7 +24,7 @@ func (s *DB) RosterStudentByTokenHash(ctx context.Context, hash []byte) (RosterS
 	var r RosterStudent
 	var created int64
 	err := s.sql.QueryRowContext(ctx,
-		`SELECT id, class_id, name, token_hash, token_enc, created_at FROM roster WHERE token_hash = ?`, hash).
+		`SELECT id, class_id, name, token_hash, token_enc, created_at FROM roster WHERE token_hash = $1`, hash).
 		Scan(&r.ID, &r.ClassID, &r.Name, &r.TokenHash, &r.TokenEnc, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, ErrNotFound
@@ -55,12 +55,12 @@ func (s *DB) CreateAssignment(ctx context.Context, a board.Assignment) (board.As
 		return a, err
 	}
 	defer tx.Rollback()
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(position) + 1, 0) FROM assignments WHERE class_id = ?`, a.ClassID).Scan(&a.Position); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(position) + 1, 0) FROM assignments WHERE class_id = $1`, a.ClassID).Scan(&a.Position); err != nil {
 		return a, err
 	}
 	if _, err := tx.ExecContext(ctx,
 		`INSERT INTO assignments (id, class_id, title, body, due_at, grace_minutes, position, archived_at, created_at, updated_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9)`,
 		a.ID, a.ClassID, a.Title, a.Body, nullTime(a.Due), int(a.Grace/time.Minute), a.Position,
 		a.Created.UnixMilli(), a.Updated.UnixMilli()); err != nil {
 		return a, err
@@ -71,7 +71,7 @@ func (s *DB) CreateAssignment(ctx context.Context, a board.Assignment) (board.As
 // CountAssignments counts a class's assignments, archived included.
 func (s *DB) CountAssignments(ctx context.Context, classID string) (int, error) {
 	var n int
-	err := s.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM assignments WHERE class_id = ?`, classID).Scan(&n)
+	err := s.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM assignments WHERE class_id = $1`, classID).Scan(&n)
 	return n, err
 }
 
@@ -79,7 +79,7 @@ func (s *DB) CountAssignments(ctx context.Context, classID string) (int, error) 
 // assignment of the class; hand-ins and files stay.
 func (s *DB) UpdateAssignment(ctx context.Context, a board.Assignment) error {
 	return execOne(ctx, s.sql,
-		`UPDATE assignments SET title = ?, body = ?, due_at = ?, grace_minutes = ?, updated_at = ? WHERE id = ? AND class_id = ?`,
+		`UPDATE assignments SET title = $1, body = $2, due_at = $3, grace_minutes = $4, updated_at = $5 WHERE id = $6 AND class_id = $7`,
 		a.Title, a.Body, nullTime(a.Due), int(a.Grace/time.Minute), a.Updated.UnixMilli(), a.ID, a.ClassID)
 }
 
@@ -87,7 +87,7 @@ func (s *DB) UpdateAssignment(ctx context.Context, a board.Assignment) error {
 // (zero at).
 func (s *DB) SetAssignmentArchived(ctx context.Context, classID, id string, at time.Time) error {
 	return execOne(ctx, s.sql,
-		`UPDATE assignments SET archived_at = ?, updated_at = ? WHERE id = ? AND class_id = ?`,
+		`UPDATE assignments SET archived_at = $1, updated_at = $2 WHERE id = $3 AND class_id = $4`,
 		nullTime(at), time.Now().UnixMilli(), id, classID)
 }
 
@@ -103,7 +103,7 @@ func (s *DB) ReorderAssignments(ctx context.Context, classID string, ids []strin
 	current, err := queryAll(ctx, tx, func(row scanner) (string, error) {
 		var id string
 		return id, row.Scan(&id)
-	}, `SELECT id FROM assignments WHERE class_id = ? ORDER BY position, created_at`, classID)
+	}, `SELECT id FROM assignments WHERE class_id = $1 ORDER BY position, created_at`, classID)
 	if err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func (s *DB) ReorderAssignments(ctx context.Context, classID string, ids []strin
 		}
 	}
 	for i, id := range order {
-		if _, err := tx.ExecContext(ctx, `UPDATE assignments SET position = ?, updated_at = ? WHERE id = ?`, i, at.UnixMilli(), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE assignments SET position = $1, updated_at = $2 WHERE id = $3`, i, at.UnixMilli(), id); err != nil {
 			return err
 		}
 	}
@@ -153,14 +153,14 @@ func scanAssignment(row scanner) (board.Assignment, error) {
 // Assignment loads one assignment of a class with its files.
 func (s *DB) Assignment(ctx context.Context, classID, id string) (board.Assignment, error) {
 	a, err := scanAssignment(s.sql.QueryRowContext(ctx,
-		`SELECT `+assignmentColumns+` FROM assignments WHERE id = ? AND class_id = ?`, id, classID))
+		`SELECT `+assignmentColumns+` FROM assignments WHERE id = $1 AND class_id = $2`, id, classID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, ErrNotFound
 	}
 	if err != nil {
 		return a, err
 	}
-	byID, err := s.assignmentFiles(ctx, `assignment_id = ?`, id)
+	byID, err := s.assignmentFiles(ctx, `assignment_id = $1`, id)
 	a.Files = byID[id]
 	return a, err
 }
@@ -169,11 +169,11 @@ func (s *DB) Assignment(ctx context.Context, classID, id string) (board.Assignme
 // order, archived ones included.
 func (s *DB) ClassAssignments(ctx context.Context, classID string) ([]board.Assignment, error) {
 	out, err := queryAll(ctx, s.sql, scanAssignment,
-		`SELECT `+assignmentColumns+` FROM assignments WHERE class_id = ? ORDER BY position, created_at`, classID)
+		`SELECT `+assignmentColumns+` FROM assignments WHERE class_id = $1 ORDER BY position, created_at`, classID)
 	if err != nil {
 		return nil, err
 	}
-	byID, err := s.assignmentFiles(ctx, `assignment_id IN (SELECT id FROM assignments WHERE class_id = ?)`, classID)
+	byID, err := s.assignmentFiles(ctx, `assignment_id IN (SELECT id FROM assignments WHERE class_id = $1)`, classID)
 	if err != nil {
 		return nil, err
 	}
@@ -211,12 +211,12 @@ func (s *DB) AddAssignmentFile(ctx context.Context, classID, assignmentID string
 		return err
 	}
 	defer tx.Rollback()
-	if err := execOne(ctx, tx, `UPDATE assignments SET updated_at = ? WHERE id = ? AND class_id = ?`, at.UnixMilli(), assignmentID, classID); err != nil {
+	if err := execOne(ctx, tx, `UPDATE assignments SET updated_at = $1 WHERE id = $2 AND class_id = $3`, at.UnixMilli(), assignmentID, classID); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx,
 		`INSERT INTO assignment_files (assignment_id, hash, name, type, size, position)
-		 VALUES (?1, ?2, ?3, ?4, ?5, (SELECT COALESCE(MAX(position) + 1, 0) FROM assignment_files WHERE assignment_id = ?1))
+		 VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(MAX(position) + 1, 0) FROM assignment_files WHERE assignment_id = $1))
 		 ON CONFLICT DO NOTHING`,
 		assignmentID, f.Hash, f.Name, f.Type, f.Size); err != nil {
 		return err
@@ -232,11 +232,11 @@ func (s *DB) RemoveAssignmentFile(ctx context.Context, classID, assignmentID, ha
 	}
 	defer tx.Rollback()
 	if err := execOne(ctx, tx,
-		`DELETE FROM assignment_files WHERE assignment_id = ? AND hash = ?
-		 AND assignment_id IN (SELECT id FROM assignments WHERE class_id = ?)`, assignmentID, hash, classID); err != nil {
+		`DELETE FROM assignment_files WHERE assignment_id = $1 AND hash = $2
+		 AND assignment_id IN (SELECT id FROM assignments WHERE class_id = $3)`, assignmentID, hash, classID); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE assignments SET updated_at = ? WHERE id = ?`, at.UnixMilli(), assignmentID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE assignments SET updated_at = $1 WHERE id = $2`, at.UnixMilli(), assignmentID); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -248,7 +248,7 @@ func (s *DB) ClassAttachment(ctx context.Context, classID, hash string) (board.F
 	var f board.File
 	err := s.sql.QueryRowContext(ctx,
 		`SELECT f.hash, f.name, f.type, f.size FROM assignment_files f JOIN assignments a ON a.id = f.assignment_id
-		 WHERE a.class_id = ? AND a.archived_at IS NULL AND f.hash = ? LIMIT 1`, classID, hash).
+		 WHERE a.class_id = $1 AND a.archived_at IS NULL AND f.hash = $2 LIMIT 1`, classID, hash).
 		Scan(&f.Hash, &f.Name, &f.Type, &f.Size)
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, ErrNotFound
@@ -265,7 +265,7 @@ func (s *DB) PutHandIn(ctx context.Context, h board.HandIn) error {
 	}
 	defer tx.Rollback()
 	res, err := tx.ExecContext(ctx,
-		`INSERT INTO handins (id, assignment_id, student_id, kind, text, created_at, client_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+		`INSERT INTO handins (id, assignment_id, student_id, kind, text, created_at, client_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
 		 ON CONFLICT (id) DO NOTHING`,
 		h.ID, h.AssignmentID, h.StudentID, h.Kind, h.Text, h.Created.UnixMilli(), nullTime(h.ClientAt))
 	if err != nil {
@@ -276,7 +276,7 @@ func (s *DB) PutHandIn(ctx context.Context, h board.HandIn) error {
 	}
 	for i, f := range h.Files {
 		if _, err := tx.ExecContext(ctx,
-			`INSERT INTO handin_files (handin_id, hash, name, type, size, position) VALUES (?, ?, ?, ?, ?, ?)`,
+			`INSERT INTO handin_files (handin_id, hash, name, type, size, position) VALUES ($1, $2, $3, $4, $5, $6)`,
 			h.ID, f.Hash, f.Name, f.Type, f.Size, i); err != nil {
 			return err
 		}
@@ -288,7 +288,7 @@ const handInColumns = `h.id, h.assignment_id, h.student_id, h.kind, h.text, h.cr
 
 // HandIn loads one hand-in with its files.
 func (s *DB) HandIn(ctx context.Context, id string) (board.HandIn, error) {
-	list, err := s.handIns(ctx, `h.id = ?`, id)
+	list, err := s.handIns(ctx, `h.id = $1`, id)
 	if err != nil {
 		return board.HandIn{}, err
 	}
@@ -300,17 +300,17 @@ func (s *DB) HandIn(ctx context.Context, id string) (board.HandIn, error) {
 
 // AssignmentHandIns lists an assignment's hand-ins, oldest first.
 func (s *DB) AssignmentHandIns(ctx context.Context, assignmentID string) ([]board.HandIn, error) {
-	return s.handIns(ctx, `h.assignment_id = ?`, assignmentID)
+	return s.handIns(ctx, `h.assignment_id = $1`, assignmentID)
 }
 
 // ClassHandIns lists the hand-ins of all assignments of a class.
 func (s *DB) ClassHandIns(ctx context.Context, classID string) ([]board.HandIn, error) {
-	return s.handIns(ctx, `h.assignment_id IN (SELECT id FROM assignments WHERE class_id = ?)`, classID)
+	return s.handIns(ctx, `h.assignment_id IN (SELECT id FROM assignments WHERE class_id = $1)`, classID)
 }
 
 // StudentHandIns lists one student's hand-ins, oldest first.
 func (s *DB) StudentHandIns(ctx context.Context, studentID string) ([]board.HandIn, error) {
-	return s.handIns(ctx, `h.student_id = ?`, studentID)
+	return s.handIns(ctx, `h.student_id = $1`, studentID)
 }
 
 func (s *DB) handIns(ctx context.Context, where string, arg any) ([]board.HandIn, error) {
@@ -343,14 +343,14 @@ func (s *DB) handIns(ctx context.Context, where string, arg any) ([]board.HandIn
 // PurgeHandIns deletes hand-ins received before the cutoff, with their
 // file rows (the files themselves go with FileInUse and files.Sweep).
 func (s *DB) PurgeHandIns(ctx context.Context, before time.Time) (int64, error) {
-	return s.purge(ctx, `DELETE FROM handins WHERE created_at < ?`, before.UnixMilli())
+	return s.purge(ctx, `DELETE FROM handins WHERE created_at < $1`, before.UnixMilli())
 }
 
 // FileInUse reports whether an assignment or a hand-in refers to a file.
 func (s *DB) FileInUse(ctx context.Context, hash string) (bool, error) {
 	var n int
 	err := s.sql.QueryRowContext(ctx,
-		`SELECT (SELECT COUNT(*) FROM assignment_files WHERE hash = ?1) + (SELECT COUNT(*) FROM handin_files WHERE hash = ?1)`,
+		`SELECT (SELECT COUNT(*) FROM assignment_files WHERE hash = $1) + (SELECT COUNT(*) FROM handin_files WHERE hash = $1)`,
 		strings.ToLower(hash)).Scan(&n)
 	return n > 0, err
 }
@@ -361,28 +361,30 @@ func (s *DB) FileInUse(ctx context.Context, hash string) (bool, error) {
 // has on one assignment. It sums in SQL, so the quota check loads no
 // hand-in.
 func (s *DB) HandInUsage(ctx context.Context, studentID, classID, assignmentID string) (student, class int64, onAssignment int, err error) {
-	const sum = `SELECT COALESCE((SELECT SUM(f.size) FROM handin_files f JOIN handins h ON h.id = f.handin_id WHERE %[1]s), 0)
-		+ COALESCE((SELECT SUM(LENGTH(CAST(h.text AS BLOB))) FROM handins h WHERE %[1]s), 0)`
-	if err = s.sql.QueryRowContext(ctx, fmt.Sprintf(sum, `h.student_id = ?1`), studentID).Scan(&student); err != nil {
+	// The sums are cast back to an integer: PostgreSQL sums BIGINTs into
+	// a NUMERIC.
+	const sum = `SELECT CAST(COALESCE((SELECT SUM(f.size) FROM handin_files f JOIN handins h ON h.id = f.handin_id WHERE %[1]s), 0)
+		+ COALESCE((SELECT SUM(octet_length(h.text)) FROM handins h WHERE %[1]s), 0) AS BIGINT)`
+	if err = s.sql.QueryRowContext(ctx, fmt.Sprintf(sum, `h.student_id = $1`), studentID).Scan(&student); err != nil {
 		return
 	}
-	if err = s.sql.QueryRowContext(ctx, fmt.Sprintf(sum, `h.assignment_id IN (SELECT id FROM assignments WHERE class_id = ?1)`), classID).Scan(&class); err != nil {
+	if err = s.sql.QueryRowContext(ctx, fmt.Sprintf(sum, `h.assignment_id IN (SELECT id FROM assignments WHERE class_id = $1)`), classID).Scan(&class); err != nil {
 		return
 	}
-	err = s.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM handins WHERE student_id = ? AND assignment_id = ?`, studentID, assignmentID).Scan(&onAssignment)
+	err = s.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM handins WHERE student_id = $1 AND assignment_id = $2`, studentID, assignmentID).Scan(&onAssignment)
 	return
 }
 
 // ClassHandInStates lists the hand-ins of a class's assignments without
 // their texts and files: what a board's counts need, and no more.
 func (s *DB) ClassHandInStates(ctx context.Context, classID string) ([]board.HandIn, error) {
-	return s.handInStates(ctx, `h.assignment_id IN (SELECT id FROM assignments WHERE class_id = ?)`, classID)
+	return s.handInStates(ctx, `h.assignment_id IN (SELECT id FROM assignments WHERE class_id = $1)`, classID)
 }
 
 // StudentAssignmentStates lists one student's hand-ins of one assignment
 // without texts and files (a receipt's state).
 func (s *DB) StudentAssignmentStates(ctx context.Context, studentID, assignmentID string) ([]board.HandIn, error) {
-	return s.handInStates(ctx, `h.student_id = ?1 AND h.assignment_id = ?2`, studentID, assignmentID)
+	return s.handInStates(ctx, `h.student_id = $1 AND h.assignment_id = $2`, studentID, assignmentID)
 }
 
 func (s *DB) handInStates(ctx context.Context, where string, args ...any) ([]board.HandIn, error) {

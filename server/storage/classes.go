@@ -32,25 +32,25 @@ type RosterStudent struct {
 // CreateClass inserts a class.
 func (s *DB) CreateClass(ctx context.Context, c Class) error {
 	_, err := s.sql.ExecContext(ctx,
-		`INSERT INTO classes (id, teacher_id, name, code_hash, code_enc, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		`INSERT INTO classes (id, teacher_id, name, code_hash, code_enc, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
 		c.ID, c.TeacherID, c.Name, c.CodeHash, c.CodeEnc, c.CreatedAt.UnixMilli())
 	return err
 }
 
 // RenewClassCode replaces a class's code; the old one stops working.
 func (s *DB) RenewClassCode(ctx context.Context, id string, hash, enc []byte) error {
-	return execOne(ctx, s.sql, `UPDATE classes SET code_hash = ?, code_enc = ? WHERE id = ?`, hash, enc, id)
+	return execOne(ctx, s.sql, `UPDATE classes SET code_hash = $1, code_enc = $2 WHERE id = $3`, hash, enc, id)
 }
 
 // DeleteClass removes a class with its roster; its lessons stay, without class.
 func (s *DB) DeleteClass(ctx context.Context, id string) error {
-	return execOne(ctx, s.sql, `DELETE FROM classes WHERE id = ?`, id)
+	return execOne(ctx, s.sql, `DELETE FROM classes WHERE id = $1`, id)
 }
 
 // Class loads one class.
 func (s *DB) Class(ctx context.Context, id string) (Class, error) {
 	row := s.sql.QueryRowContext(ctx,
-		`SELECT id, teacher_id, name, code_hash, code_enc, created_at, late_after_minutes FROM classes WHERE id = ?`, id)
+		`SELECT id, teacher_id, name, code_hash, code_enc, created_at, late_after_minutes FROM classes WHERE id = $1`, id)
 	c, err := scanClass(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, ErrNotFound
@@ -63,7 +63,7 @@ func (s *DB) Classes(ctx context.Context, teacherID string) ([]Class, error) {
 	q := `SELECT id, teacher_id, name, code_hash, code_enc, created_at, late_after_minutes FROM classes`
 	var args []any
 	if teacherID != "" {
-		q += ` WHERE teacher_id = ?`
+		q += ` WHERE teacher_id = $1`
 		args = append(args, teacherID)
 	}
 	return queryAll(ctx, s.sql, scanClass, q+` ORDER BY name, id`, args...)
@@ -87,7 +87,7 @@ func (s *DB) AddRosterStudents(ctx context.Context, students []RosterStudent) er
 	defer tx.Rollback()
 	for _, r := range students {
 		if _, err := tx.ExecContext(ctx,
-			`INSERT INTO roster (id, class_id, name, token_hash, token_enc, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			`INSERT INTO roster (id, class_id, name, token_hash, token_enc, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
 			r.ID, r.ClassID, r.Name, r.TokenHash, r.TokenEnc, r.CreatedAt.UnixMilli()); err != nil {
 			return err
 		}
@@ -97,12 +97,12 @@ func (s *DB) AddRosterStudents(ctx context.Context, students []RosterStudent) er
 
 // RemoveRosterStudent takes a student off a class list.
 func (s *DB) RemoveRosterStudent(ctx context.Context, classID, id string) error {
-	return execOne(ctx, s.sql, `DELETE FROM roster WHERE id = ? AND class_id = ?`, id, classID)
+	return execOne(ctx, s.sql, `DELETE FROM roster WHERE id = $1 AND class_id = $2`, id, classID)
 }
 
 // RenewRosterToken replaces a student's personal link.
 func (s *DB) RenewRosterToken(ctx context.Context, classID, id string, hash, enc []byte) error {
-	return execOne(ctx, s.sql, `UPDATE roster SET token_hash = ?, token_enc = ? WHERE id = ? AND class_id = ?`, hash, enc, id, classID)
+	return execOne(ctx, s.sql, `UPDATE roster SET token_hash = $1, token_enc = $2 WHERE id = $3 AND class_id = $4`, hash, enc, id, classID)
 }
 
 // Roster lists a class's students by name.
@@ -113,5 +113,5 @@ func (s *DB) Roster(ctx context.Context, classID string) ([]RosterStudent, error
 		err := row.Scan(&r.ID, &r.ClassID, &r.Name, &r.TokenHash, &r.TokenEnc, &created)
 		r.CreatedAt = time.UnixMilli(created)
 		return r, err
-	}, `SELECT id, class_id, name, token_hash, token_enc, created_at FROM roster WHERE class_id = ? ORDER BY name, id`, classID)
+	}, `SELECT id, class_id, name, token_hash, token_enc, created_at FROM roster WHERE class_id = $1 ORDER BY name, id`, classID)
 }

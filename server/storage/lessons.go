@@ -28,7 +28,7 @@ const lessonColumns = `id, teacher_id, title, code_hash, class_id, locked, creat
 // CreateLesson inserts a lesson with its class and lock in one write.
 func (s *DB) CreateLesson(ctx context.Context, l Lesson) error {
 	_, err := s.sql.ExecContext(ctx,
-		`INSERT INTO lessons (id, teacher_id, title, code_hash, class_id, locked, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		`INSERT INTO lessons (id, teacher_id, title, code_hash, class_id, locked, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		l.ID, l.TeacherID, l.Title, l.CodeHash, sql.NullString{String: l.ClassID, Valid: l.ClassID != ""}, l.Locked, l.CreatedAt.UnixMilli())
 	return err
 }
@@ -40,7 +40,7 @@ var errEnded = fmt.Errorf("%w: %w", ErrNotFound, roster.ErrLessonEnded)
 // EndLesson records the end of a lesson. A lesson that has already ended
 // (or does not exist) is ErrNotFound.
 func (s *DB) EndLesson(ctx context.Context, id string, at time.Time) error {
-	err := execOne(ctx, s.sql, `UPDATE lessons SET ended_at = ? WHERE id = ? AND ended_at IS NULL`, at.UnixMilli(), id)
+	err := execOne(ctx, s.sql, `UPDATE lessons SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL`, at.UnixMilli(), id)
 	if errors.Is(err, ErrNotFound) {
 		return errEnded
 	}
@@ -49,7 +49,7 @@ func (s *DB) EndLesson(ctx context.Context, id string, at time.Time) error {
 
 // Lesson loads one lesson.
 func (s *DB) Lesson(ctx context.Context, id string) (Lesson, error) {
-	l, err := scanLesson(s.sql.QueryRowContext(ctx, `SELECT `+lessonColumns+` FROM lessons WHERE id = ?`, id))
+	l, err := scanLesson(s.sql.QueryRowContext(ctx, `SELECT `+lessonColumns+` FROM lessons WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return l, ErrNotFound
 	}
@@ -66,7 +66,7 @@ func (s *DB) ActiveLessons(ctx context.Context) ([]Lesson, error) {
 // ClassLessons lists the lessons of a class, newest first.
 func (s *DB) ClassLessons(ctx context.Context, classID string) ([]Lesson, error) {
 	return queryAll(ctx, s.sql, scanLesson,
-		`SELECT `+lessonColumns+` FROM lessons WHERE class_id = ? ORDER BY created_at DESC`, classID)
+		`SELECT `+lessonColumns+` FROM lessons WHERE class_id = $1 ORDER BY created_at DESC`, classID)
 }
 
 // TeacherLessons lists a teacher's lessons for the start page: every
@@ -75,14 +75,14 @@ func (s *DB) ClassLessons(ctx context.Context, classID string) ([]Lesson, error)
 func (s *DB) TeacherLessons(ctx context.Context, teacherID string, since time.Time, limit int) ([]Lesson, error) {
 	return queryAll(ctx, s.sql, scanLesson,
 		`SELECT `+lessonColumns+` FROM lessons
-		 WHERE teacher_id = ? AND (ended_at IS NULL OR created_at >= ?)
-		 ORDER BY ended_at IS NOT NULL, created_at DESC, id LIMIT ?`,
+		 WHERE teacher_id = $1 AND (ended_at IS NULL OR created_at >= $2)
+		 ORDER BY ended_at IS NOT NULL, created_at DESC, id LIMIT $3`,
 		teacherID, since.UnixMilli(), limit)
 }
 
 // SetLessonLocked records whether a lesson admits new students.
 func (s *DB) SetLessonLocked(ctx context.Context, lessonID string, locked bool) error {
-	_, err := s.sql.ExecContext(ctx, `UPDATE lessons SET locked = ? WHERE id = ?`, locked, lessonID)
+	_, err := s.sql.ExecContext(ctx, `UPDATE lessons SET locked = $1 WHERE id = $2`, locked, lessonID)
 	return err
 }
 

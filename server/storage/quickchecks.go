@@ -23,7 +23,7 @@ func (s *DB) SaveCheck(ctx context.Context, rec protocol.CheckRecord) error {
 	}
 	_, err = s.sql.ExecContext(ctx,
 		`INSERT INTO quick_checks (id, lesson_id, question, options, counts, answered, present, saved_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		 ON CONFLICT (id) DO UPDATE SET counts = excluded.counts, answered = excluded.answered,
 		   present = excluded.present, saved_at = excluded.saved_at`,
 		rec.ID, rec.LessonID, rec.Question, string(options), string(counts), rec.Answered, rec.Present, rec.SavedAt)
@@ -35,7 +35,7 @@ func (s *DB) SaveCheck(ctx context.Context, rec protocol.CheckRecord) error {
 func (s *DB) LessonChecks(ctx context.Context, lessonID string) ([]protocol.CheckRecord, error) {
 	return queryAll(ctx, s.sql, scanCheck,
 		`SELECT id, lesson_id, question, options, counts, answered, present, saved_at
-		 FROM quick_checks WHERE lesson_id = ? ORDER BY saved_at, id`, lessonID)
+		 FROM quick_checks WHERE lesson_id = $1 ORDER BY saved_at, id`, lessonID)
 }
 
 // ClassChecks returns the saved results of a class's lessons, oldest
@@ -51,7 +51,7 @@ func (s *DB) ClassChecks(ctx context.Context, classID string) ([]protocol.CheckR
 		return rec, decodeCheck(&rec, options, counts)
 	}, `SELECT q.id, q.lesson_id, q.question, q.options, q.counts, q.answered, q.present, q.saved_at, l.title, l.created_at
 		 FROM quick_checks q JOIN lessons l ON l.id = q.lesson_id
-		 WHERE l.class_id = ? ORDER BY l.created_at, q.saved_at, q.id`, classID)
+		 WHERE l.class_id = $1 ORDER BY l.created_at, q.saved_at, q.id`, classID)
 }
 
 func scanCheck(row scanner) (protocol.CheckRecord, error) {

@@ -15,16 +15,16 @@ import (
 // time.
 func (s *DB) PurgeAttendance(ctx context.Context, before time.Time) (int64, error) {
 	n, err := s.purge(ctx, `DELETE FROM attendance WHERE COALESCE(left_at, NULLIF(joined_at, 0),
-		(SELECT created_at FROM lessons WHERE lessons.id = attendance.lesson_id)) < ?`, before.UnixMilli())
+		(SELECT created_at FROM lessons WHERE lessons.id = attendance.lesson_id)) < $1`, before.UnixMilli())
 	if err != nil {
 		return n, err
 	}
-	events, err := s.purge(ctx, `DELETE FROM attendance_events WHERE at < ?`, before.UnixMilli())
+	events, err := s.purge(ctx, `DELETE FROM attendance_events WHERE at < $1`, before.UnixMilli())
 	if err != nil {
 		return n + events, err
 	}
 	// Saved quick-check results are part of the records and go with them.
-	checks, err := s.purge(ctx, `DELETE FROM quick_checks WHERE saved_at < ?`, before.UnixMilli())
+	checks, err := s.purge(ctx, `DELETE FROM quick_checks WHERE saved_at < $1`, before.UnixMilli())
 	return n + events + checks, err
 }
 
@@ -32,18 +32,18 @@ func (s *DB) PurgeAttendance(ctx context.Context, before time.Time) (int64, erro
 // their remaining roll call (ON DELETE CASCADE). Lessons still running are
 // kept, however old.
 func (s *DB) PurgeEndedLessons(ctx context.Context, before time.Time) (int64, error) {
-	return s.purge(ctx, `DELETE FROM lessons WHERE ended_at IS NOT NULL AND ended_at < ?`, before.UnixMilli())
+	return s.purge(ctx, `DELETE FROM lessons WHERE ended_at IS NOT NULL AND ended_at < $1`, before.UnixMilli())
 }
 
 // PurgeSessions deletes sessions that expired before the cutoff.
 func (s *DB) PurgeSessions(ctx context.Context, before time.Time) (int64, error) {
-	return s.purge(ctx, `DELETE FROM sessions WHERE expires_at < ?`, before.UnixMilli())
+	return s.purge(ctx, `DELETE FROM sessions WHERE expires_at < $1`, before.UnixMilli())
 }
 
 // PurgeLoginTokens deletes login tokens that expired, or were used, before
 // the cutoff.
 func (s *DB) PurgeLoginTokens(ctx context.Context, before time.Time) (int64, error) {
-	return s.purge(ctx, `DELETE FROM login_tokens WHERE expires_at < ?1 OR used_at < ?1`, before.UnixMilli())
+	return s.purge(ctx, `DELETE FROM login_tokens WHERE expires_at < $1 OR used_at < $1`, before.UnixMilli())
 }
 
 func (s *DB) purge(ctx context.Context, query string, arg any) (int64, error) {

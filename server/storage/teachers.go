@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
 )
 
@@ -36,9 +35,9 @@ func scanTeacher(row scanner) (Teacher, error) {
 // CreateTeacher inserts a teacher. A taken name gives ErrTeacherExists.
 func (s *DB) CreateTeacher(ctx context.Context, t Teacher) error {
 	_, err := s.sql.ExecContext(ctx,
-		`INSERT INTO teachers (id, name, created_at, admin) VALUES (?, ?, ?, ?)`,
+		`INSERT INTO teachers (id, name, created_at, admin) VALUES ($1, $2, $3, $4)`,
 		t.ID, t.Name, t.CreatedAt.UnixMilli(), t.Admin)
-	if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed: teachers.name") {
+	if s.uniqueViolation(err, "teachers", "name") {
 		return ErrTeacherExists
 	}
 	return err
@@ -51,7 +50,7 @@ func (s *DB) Teachers(ctx context.Context) ([]Teacher, error) {
 
 // Teacher loads one teacher by id.
 func (s *DB) Teacher(ctx context.Context, id string) (Teacher, error) {
-	t, err := scanTeacher(s.sql.QueryRowContext(ctx, `SELECT `+teacherColumns+` FROM teachers WHERE id = ?`, id))
+	t, err := scanTeacher(s.sql.QueryRowContext(ctx, `SELECT `+teacherColumns+` FROM teachers WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Teacher{}, ErrNotFound
 	}
@@ -60,7 +59,7 @@ func (s *DB) Teacher(ctx context.Context, id string) (Teacher, error) {
 
 // TeacherByName loads one teacher by exact name.
 func (s *DB) TeacherByName(ctx context.Context, name string) (Teacher, error) {
-	t, err := scanTeacher(s.sql.QueryRowContext(ctx, `SELECT `+teacherColumns+` FROM teachers WHERE name = ?`, name))
+	t, err := scanTeacher(s.sql.QueryRowContext(ctx, `SELECT `+teacherColumns+` FROM teachers WHERE name = $1`, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Teacher{}, ErrNotFound
 	}
@@ -73,13 +72,13 @@ func (s *DB) SetPassword(ctx context.Context, teacherID, hash string) error {
 	if hash != "" {
 		v = hash
 	}
-	return execOne(ctx, s.sql, `UPDATE teachers SET password_hash = ? WHERE id = ?`, v, teacherID)
+	return execOne(ctx, s.sql, `UPDATE teachers SET password_hash = $1 WHERE id = $2`, v, teacherID)
 }
 
 // PasswordHash returns a teacher's password hash, "" when none is set.
 func (s *DB) PasswordHash(ctx context.Context, teacherID string) (string, error) {
 	var hash sql.NullString
-	err := s.sql.QueryRowContext(ctx, `SELECT password_hash FROM teachers WHERE id = ?`, teacherID).Scan(&hash)
+	err := s.sql.QueryRowContext(ctx, `SELECT password_hash FROM teachers WHERE id = $1`, teacherID).Scan(&hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", ErrNotFound
 	}
@@ -88,25 +87,25 @@ func (s *DB) PasswordHash(ctx context.Context, teacherID string) (string, error)
 
 // SetAdmin grants or withdraws a teacher's admin rights.
 func (s *DB) SetAdmin(ctx context.Context, teacherID string, admin bool) error {
-	return execOne(ctx, s.sql, `UPDATE teachers SET admin = ? WHERE id = ?`, admin, teacherID)
+	return execOne(ctx, s.sql, `UPDATE teachers SET admin = $1 WHERE id = $2`, admin, teacherID)
 }
 
 // DeleteTeacher removes a teacher and, by cascade, their sessions, login
 // tokens, classes (with rosters) and lessons (with attendance).
 func (s *DB) DeleteTeacher(ctx context.Context, teacherID string) error {
-	return execOne(ctx, s.sql, `DELETE FROM teachers WHERE id = ?`, teacherID)
+	return execOne(ctx, s.sql, `DELETE FROM teachers WHERE id = $1`, teacherID)
 }
 
 // DeleteSessions ends every session of a teacher.
 func (s *DB) DeleteSessions(ctx context.Context, teacherID string) error {
-	_, err := s.sql.ExecContext(ctx, `DELETE FROM sessions WHERE teacher_id = ?`, teacherID)
+	_, err := s.sql.ExecContext(ctx, `DELETE FROM sessions WHERE teacher_id = $1`, teacherID)
 	return err
 }
 
 // InvalidateLoginTokens makes every unused login token of a teacher
 // unusable.
 func (s *DB) InvalidateLoginTokens(ctx context.Context, teacherID string) error {
-	_, err := s.sql.ExecContext(ctx, `DELETE FROM login_tokens WHERE teacher_id = ? AND used_at IS NULL`, teacherID)
+	_, err := s.sql.ExecContext(ctx, `DELETE FROM login_tokens WHERE teacher_id = $1 AND used_at IS NULL`, teacherID)
 	return err
 }
 
@@ -119,14 +118,14 @@ func (s *DB) ActiveSessions(ctx context.Context, now time.Time) (map[string]int,
 		err := row.Scan(&id, &n)
 		out[id] = n
 		return err
-	}, `SELECT teacher_id, COUNT(*) FROM sessions WHERE expires_at > ? GROUP BY teacher_id`, now.UnixMilli())
+	}, `SELECT teacher_id, COUNT(*) FROM sessions WHERE expires_at > $1 GROUP BY teacher_id`, now.UnixMilli())
 	return out, err
 }
 
 // PutLoginToken stores the hash of a one-time login token.
 func (s *DB) PutLoginToken(ctx context.Context, hash []byte, teacherID string, expires time.Time) error {
 	_, err := s.sql.ExecContext(ctx,
-		`INSERT INTO login_tokens (hash, teacher_id, expires_at) VALUES (?, ?, ?)`,
+		`INSERT INTO login_tokens (hash, teacher_id, expires_at) VALUES ($1, $2, $3)`,
 		hash, teacherID, expires.UnixMilli())
 	return err
 }
@@ -136,8 +135,8 @@ func (s *DB) PutLoginToken(ctx context.Context, hash []byte, teacherID string, e
 func (s *DB) ConsumeLoginToken(ctx context.Context, hash []byte, now time.Time) (string, error) {
 	var teacherID string
 	err := s.sql.QueryRowContext(ctx,
-		`UPDATE login_tokens SET used_at = ?
-		 WHERE hash = ? AND used_at IS NULL AND expires_at > ?
+		`UPDATE login_tokens SET used_at = $1
+		 WHERE hash = $2 AND used_at IS NULL AND expires_at > $3
 		 RETURNING teacher_id`,
 		now.UnixMilli(), hash, now.UnixMilli()).Scan(&teacherID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -149,7 +148,7 @@ func (s *DB) ConsumeLoginToken(ctx context.Context, hash []byte, now time.Time) 
 // PutSession stores the hash of a session token.
 func (s *DB) PutSession(ctx context.Context, hash []byte, teacherID string, expires time.Time) error {
 	_, err := s.sql.ExecContext(ctx,
-		`INSERT INTO sessions (hash, teacher_id, expires_at) VALUES (?, ?, ?)`,
+		`INSERT INTO sessions (hash, teacher_id, expires_at) VALUES ($1, $2, $3)`,
 		hash, teacherID, expires.UnixMilli())
 	return err
 }
@@ -158,7 +157,7 @@ func (s *DB) PutSession(ctx context.Context, hash []byte, teacherID string, expi
 func (s *DB) SessionTeacher(ctx context.Context, hash []byte, now time.Time) (string, error) {
 	var teacherID string
 	err := s.sql.QueryRowContext(ctx,
-		`SELECT teacher_id FROM sessions WHERE hash = ? AND expires_at > ?`,
+		`SELECT teacher_id FROM sessions WHERE hash = $1 AND expires_at > $2`,
 		hash, now.UnixMilli()).Scan(&teacherID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", ErrNotFound
@@ -168,13 +167,13 @@ func (s *DB) SessionTeacher(ctx context.Context, hash []byte, now time.Time) (st
 
 // DeleteSession ends a session (logout).
 func (s *DB) DeleteSession(ctx context.Context, hash []byte) error {
-	_, err := s.sql.ExecContext(ctx, `DELETE FROM sessions WHERE hash = ?`, hash)
+	_, err := s.sql.ExecContext(ctx, `DELETE FROM sessions WHERE hash = $1`, hash)
 	return err
 }
 
 // DeleteOtherSessions ends every session of a teacher but the one with
 // hash keep (the device that just changed the password).
 func (s *DB) DeleteOtherSessions(ctx context.Context, teacherID string, keep []byte) error {
-	_, err := s.sql.ExecContext(ctx, `DELETE FROM sessions WHERE teacher_id = ? AND hash != ?`, teacherID, keep)
+	_, err := s.sql.ExecContext(ctx, `DELETE FROM sessions WHERE teacher_id = $1 AND hash != $2`, teacherID, keep)
 	return err
 }
