@@ -21,6 +21,7 @@ var groupNames = map[string]string{
 type groupLesson struct {
 	t       *testing.T
 	h       *testHub
+	lesson  string
 	teacher *client
 	c       map[string]*client // online students by roster id (or ad-hoc name)
 	ids     map[string]string  // ad-hoc name → participant id
@@ -51,7 +52,7 @@ func addGroupLesson(h *testHub, id, code string) {
 func joinGroupLesson(t *testing.T, h *testHub, lessonID string, online ...string) *groupLesson {
 	t.Helper()
 	teacher, _ := h.joinTeacher(t, "t-alice", lessonID)
-	l := &groupLesson{t: t, h: h, teacher: teacher, c: make(map[string]*client), ids: make(map[string]string)}
+	l := &groupLesson{t: t, h: h, lesson: lessonID, teacher: teacher, c: make(map[string]*client), ids: make(map[string]string)}
 	for _, id := range online {
 		l.join(id)
 	}
@@ -73,7 +74,8 @@ func (l *groupLesson) join(id string) protocol.Welcome {
 // lesson's code.
 func (l *groupLesson) joinAdHoc(name string) protocol.Welcome {
 	l.t.Helper()
-	c, w := l.h.joinStudent(l.t, codeA, name)
+	r := l.h.roomByID(l.lesson)
+	c, w := l.h.joinStudent(l.t, r.lesson.Code, name)
 	l.c[name], l.ids[name] = c, w.Self
 	return w
 }
@@ -198,7 +200,7 @@ func (l *groupLesson) startManual(groups ...[]string) protocol.GroupsState {
 // keeps it (the students' own states are checked where it matters).
 func (l *groupLesson) tag(id string) string {
 	l.t.Helper()
-	r := l.h.roomByID("lesson-a")
+	r := l.h.roomByID(l.lesson)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.groups.cur == nil || r.groups.cur.tags[l.pid(id)] == "" {
