@@ -158,7 +158,7 @@ func (run *groupRun) left(now time.Time) int64 {
 	return max(run.ends.Sub(now).Milliseconds(), 1)
 }
 
-// teacherState is the whole group work, with participant ids.
+// teacherGroupsState is the whole group work, with participant ids.
 func (r *room) teacherGroupsState(now time.Time) protocol.GroupsState {
 	run := r.groups.cur
 	if run == nil {
