@@ -188,6 +188,7 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	defer writer.Close()
 	hub := signaling.NewHub(writer, log)
 	hub.Checks = db
+	hub.Groupings = db
 	turnSvc, err := startTURN(&cfg.turn, cfg.data, hub.Present, log)
 	if err != nil {
 		return err

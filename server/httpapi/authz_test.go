@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"ersatzraum/app/protocol"
+	"ersatzraum/server/codes"
 )
 
 // The kinds of caller every endpoint and message is checked against.
@@ -240,6 +241,16 @@ func TestMessageAuthorization(t *testing.T) {
 		{protocol.TypeCheckClose, func(w *authzWorld) any { return protocol.CheckRef{ID: w.aliceAsks()} }, []string{owner}},
 		{protocol.TypeCheckShow, func(w *authzWorld) any { return protocol.CheckShow{ID: w.aliceAsks(), Shown: true} }, []string{owner}},
 		{protocol.TypeCheckSave, func(w *authzWorld) any { return protocol.CheckRef{ID: w.aliceAsks()} }, []string{owner}},
+		// Group work (server/signaling/groups*.go): all but groups-start
+		// act on the group work Alice runs (Max and Lea in group 1).
+		{protocol.TypeGroupsStart, func(w *authzWorld) any {
+			return protocol.GroupsStart{Mode: protocol.GroupsManual, Groups: [][]string{{w.maxID}}}
+		}, []string{owner}},
+		{protocol.TypeGroupsMove, func(w *authzWorld) any { return protocol.GroupsMove{ID: w.maxID, Group: 2} }, []string{owner}},
+		{protocol.TypeGroupsVisit, func(*authzWorld) any { return protocol.GroupsVisit{Group: 1} }, []string{owner}},
+		{protocol.TypeGroupsSay, func(*authzWorld) any { return protocol.GroupsSay{Text: "Noch fünf Minuten"} }, []string{owner}},
+		{protocol.TypeGroupsHelp, func(*authzWorld) any { return protocol.GroupsHelp{On: true} }, []string{studentHere}},
+		{protocol.TypeGroupsEnd, nil, []string{owner}},
 		{protocol.TypeEnd, nil, []string{owner}},
 	}
 	for _, c := range cells {
@@ -248,6 +259,9 @@ func TestMessageAuthorization(t *testing.T) {
 				t.Parallel() // every cell has its own server; most wait for nothing to happen
 				w := newAuthzWorld(t)
 				w.knock(t)
+				if c.msgType != protocol.TypeGroupsStart && strings.HasPrefix(c.msgType, "groups-") {
+					w.startGroups(t)
+				}
 				ws := w.connect(t, caller)
 				var data any
 				if c.data != nil {
@@ -393,6 +407,19 @@ func observe(t *testing.T, w *authzWorld, ws, view *websocket.Conn, msgType stri
 		nextOf(view, protocol.TypeCheckTally)
 		recs, _ := w.e.db.LessonChecks(context.Background(), w.lessonA.ID)
 		return len(recs) == 1
+	case protocol.TypeGroupsStart:
+		return groupsUntil(w.max, func(st protocol.GroupsState) bool { return st.Active })
+	case protocol.TypeGroupsMove:
+		return groupsUntil(w.max, func(st protocol.GroupsState) bool { return len(st.Groups) == 1 && st.Groups[0].N == 2 })
+	case protocol.TypeGroupsVisit:
+		return groupsUntil(w.max, func(st protocol.GroupsState) bool { return st.Visiting == 1 })
+	case protocol.TypeGroupsEnd:
+		return groupsUntil(w.max, func(st protocol.GroupsState) bool { return !st.Active })
+	case protocol.TypeGroupsSay:
+		got, _ := nextOf(w.max, protocol.TypeGroupsNote)
+		return got
+	case protocol.TypeGroupsHelp:
+		return groupsUntil(view, func(st protocol.GroupsState) bool { return len(st.Groups) > 0 && st.Groups[0].Help })
 	case protocol.TypeEnd:
 		// When Alice's lesson ends, the hub tells her view lesson-ended;
 		// only from then on is a hello for it refused (probing before
@@ -443,6 +470,34 @@ func nextOf(ws *websocket.Conn, typ string) (bool, protocol.Envelope) {
 		got, env := next(ws)
 		if !got || env.Type == typ {
 			return got, env
+		}
+	}
+}
+
+// startGroups has Alice start group work with Max and Lea (not here
+// yet) in group 1.
+func (w *authzWorld) startGroups(t *testing.T) {
+	t.Helper()
+	lea := codes.ListedParticipantID(w.classA.Students[0].ID)
+	sendWS(t, w.teacherAWS, protocol.TypeGroupsStart, protocol.GroupsStart{Mode: protocol.GroupsManual, Groups: [][]string{{w.maxID, lea}}})
+	for _, ws := range []*websocket.Conn{w.teacherAWS, w.max} {
+		if !groupsUntil(ws, func(st protocol.GroupsState) bool { return st.Active }) {
+			t.Fatal("group work did not start")
+		}
+	}
+}
+
+// groupsUntil reads until a groups message for which ok holds, or none
+// comes.
+func groupsUntil(ws *websocket.Conn, ok func(protocol.GroupsState) bool) bool {
+	for {
+		got, env := nextOf(ws, protocol.TypeGroups)
+		if !got {
+			return false
+		}
+		var st protocol.GroupsState
+		if protocol.DecodeData(env, &st) == nil && ok(st) {
+			return true
 		}
 	}
 }

@@ -8,8 +8,9 @@ import (
 	"ersatzraum/app/protocol"
 )
 
-// The lesson chat: messages to the class and questions to the teacher,
-// kept in the room's memory for the running lesson only. Nothing of it is
+// The lesson chat: messages to the class, questions to the teacher and,
+// during group work, messages within a group (groups.go), kept in the
+// room's memory for the running lesson only. Nothing of it is
 // written to storage or to the log; it is gone with the room when the
 // lesson ends (or the server restarts). The server enforces the teacher's
 // rules (mode, per-student mute, delete) and each student's rate and
@@ -24,11 +25,19 @@ const chatSeenPerSender = 64
 // field of room, see chatOf).
 type chatRoom struct {
 	mode   string                   // "" means protocol.ChatModeOn
-	msgs   []protocol.ChatMessage   // oldest first, at most protocol.ChatRecent; From and ClientID filled
+	msgs   []chatEntry              // oldest first, at most protocol.ChatRecent
 	muted  map[string]bool          // participant ids the teacher took the chat from
 	limits map[string]*rate.Limiter // per student
 	seen   map[string]*seenIDs      // per sender ("teacher" or a participant id)
 	next   int                      // for message ids
+}
+
+// chatEntry is a kept message, From and ClientID filled. run is the
+// group work a message to a group was written in (groupRun.id): only the
+// members of that group in that run see it.
+type chatEntry struct {
+	protocol.ChatMessage
+	run int
 }
 
 // seenIDs remembers a sender's last client ids and what they became.
@@ -94,7 +103,17 @@ func (r *room) chatTake(s *Session, m protocol.ChatSend) (code, id string) {
 	}
 	msg := protocol.ChatMessage{To: m.To, At: s.hub.now().UnixMilli(), From: sender, ClientID: m.ID}
 	if s.role == protocol.RoleTeacher {
-		if m.To != protocol.ChatToClass {
+		switch m.To {
+		case protocol.ChatToClass:
+		case protocol.ChatToGroup:
+			if r.groups.cur == nil {
+				return protocol.ErrNoGroups, ""
+			}
+			if m.Group < 1 || m.Group > len(r.groups.cur.groups) {
+				return protocol.ErrBadPayload, ""
+			}
+			msg.Group = m.Group
+		default:
 			return protocol.ErrBadPayload, ""
 		}
 		msg.Teacher = true
@@ -104,7 +123,18 @@ func (r *room) chatTake(s *Session, m protocol.ChatSend) (code, id string) {
 			return protocol.ErrForbidden, ""
 		}
 		msg.Name = st.line.Name
-		if m.To != protocol.ChatToClass && m.To != protocol.ChatToTeacher {
+		switch m.To {
+		case protocol.ChatToClass, protocol.ChatToTeacher:
+		case protocol.ChatToGroup:
+			if r.groups.cur == nil {
+				return protocol.ErrNoGroups, ""
+			}
+			i := r.groups.cur.groupOf(sender)
+			if i < 0 {
+				return protocol.ErrNotInGroup, ""
+			}
+			msg.Group = i + 1
+		default:
 			return protocol.ErrBadPayload, ""
 		}
 		// The budget is spent by every attempt, so that refused messages
@@ -117,7 +147,8 @@ func (r *room) chatTake(s *Session, m protocol.ChatSend) (code, id string) {
 			return protocol.ErrChatMuted, ""
 		case mode == protocol.ChatModeOff:
 			return protocol.ErrChatOff, ""
-		case mode == protocol.ChatModeTeacherOnly && m.To == protocol.ChatToClass:
+		case mode == protocol.ChatModeTeacherOnly && m.To != protocol.ChatToTeacher:
+			// A group's chat counts as class chat.
 			return protocol.ErrChatTeacherOnly, ""
 		}
 	}
@@ -131,7 +162,11 @@ func (r *room) chatTake(s *Session, m protocol.ChatSend) (code, id string) {
 	if len(c.msgs) >= protocol.ChatRecent {
 		c.msgs = c.msgs[1:]
 	}
-	c.msgs = append(c.msgs, msg)
+	e := chatEntry{ChatMessage: msg}
+	if msg.To == protocol.ChatToGroup {
+		e.run = r.groups.cur.id
+	}
+	c.msgs = append(c.msgs, e)
 	if c.seen == nil {
 		c.seen = make(map[string]*seenIDs)
 	}
@@ -139,7 +174,7 @@ func (r *room) chatTake(s *Session, m protocol.ChatSend) (code, id string) {
 		c.seen[sender] = &seenIDs{ids: make(map[string]string)}
 	}
 	c.seen[sender].add(m.ID, msg.ID)
-	r.chatRelay(msg)
+	r.chatRelay(e)
 	return "", msg.ID
 }
 
@@ -156,7 +191,8 @@ func (c *chatRoom) limiter(id string) *rate.Limiter {
 }
 
 // chatRelay sends a message to everyone who may see it: the teacher, and
-// the class or only the sender of a question. The room is locked.
+// the class, the group or only the sender of a question. The room is
+// locked.
 //
 // Classmates get one encoding of the message (only the sender's own copy
 // differs), so a busy class costs one encoding per message, not one per
@@ -164,13 +200,14 @@ func (c *chatRoom) limiter(id string) *rate.Limiter {
 // rather than losing the connection: chat must never cost a student the
 // lesson's picture and sound (the queue is also the signaling's). The
 // teacher's and the sender's copies go the normal way.
-func (r *room) chatRelay(msg protocol.ChatMessage) {
+func (r *room) chatRelay(e chatEntry) {
+	msg := e.ChatMessage
 	if r.teacher != nil {
 		r.teacher.send(protocol.MustEncode(protocol.TypeChatMessage, forTeacher(msg)))
 	}
 	var others []byte
 	for id, st := range r.students {
-		if st.conn == nil || !visibleTo(msg, id) {
+		if st.conn == nil || !r.visibleTo(e, id) {
 			continue
 		}
 		if id == msg.From {
@@ -184,9 +221,17 @@ func (r *room) chatRelay(msg protocol.ChatMessage) {
 	}
 }
 
-// visibleTo reports whether a student may see a message.
-func visibleTo(msg protocol.ChatMessage, studentID string) bool {
-	return msg.To == protocol.ChatToClass || msg.From == studentID
+// visibleTo reports whether a student may see a message: the class's,
+// its own questions, and its group's while it is in that group (not
+// after the group work ended). The room is locked.
+func (r *room) visibleTo(e chatEntry, studentID string) bool {
+	switch e.To {
+	case protocol.ChatToClass:
+		return true
+	case protocol.ChatToGroup:
+		return r.groups.inGroup(e.run, e.Group, studentID)
+	}
+	return e.From == studentID
 }
 
 // forTeacher is the teacher's copy: with the sender's id.
@@ -220,7 +265,7 @@ func (r *room) chatDelete(s *Session, id string) {
 		deleted := protocol.MustEncode(protocol.TypeChatDeleted, protocol.ChatRef{ID: id})
 		s.send(deleted)
 		for sid, st := range r.students {
-			if st.conn != nil && visibleTo(msg, sid) {
+			if st.conn != nil && r.visibleTo(msg, sid) {
 				st.conn.send(deleted)
 			}
 		}
@@ -295,12 +340,12 @@ func (r *room) chatStateFor(receiver string) protocol.ChatState {
 // nothing written, not muted). The room is locked.
 func (r *room) chatWelcome(receiver string) *protocol.ChatState {
 	st := r.chatStateFor(receiver)
-	for _, msg := range r.chat.msgs {
+	for _, e := range r.chat.msgs {
 		switch {
 		case receiver == protocol.TeacherPeer:
-			st.Messages = append(st.Messages, forTeacher(msg))
-		case visibleTo(msg, receiver):
-			st.Messages = append(st.Messages, forStudent(msg, receiver))
+			st.Messages = append(st.Messages, forTeacher(e.ChatMessage))
+		case r.visibleTo(e, receiver):
+			st.Messages = append(st.Messages, forStudent(e.ChatMessage, receiver))
 		}
 	}
 	if st.Mode == protocol.ChatModeOn && !st.Muted && len(st.MutedIDs) == 0 && len(st.Messages) == 0 {

@@ -82,6 +82,7 @@ func (s *Session) directIn(r *room, kind, id string) {
 		}
 		s.hub.rec.Record(st.line)
 		r.notifyTeacher(st)
+		r.groupsRemoved(id, s.hub.now())
 		s.hub.revoke(id) // no relay for the student sent out (presence.go)
 	}
 }

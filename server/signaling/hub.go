@@ -1,8 +1,9 @@
 // Package signaling owns the live side of a lesson: who is connected, the
 // in-memory roll call, and the relay of WebRTC negotiation between each
-// student and the teacher (a star: students never signal each other). The
-// hub is transport-free and can be driven in tests through the Conn
-// interface; ws.go binds it to gorilla/websocket.
+// student and the teacher (a star), and during group work between the
+// members of one group (groups.go). The hub is transport-free and can be
+// driven in tests through the Conn interface; ws.go binds it to
+// gorilla/websocket.
 package signaling
 
 import (
@@ -119,6 +120,9 @@ type Hub struct {
 	// Checks keeps the quick-check results a teacher saves; nil refuses
 	// saving.
 	Checks CheckStore
+	// Groupings keeps each class's last grouping for its next lesson
+	// (groupings.go); nil: a grouping lasts only for its lesson.
+	Groupings GroupingStore
 
 	rec Recorder
 	log *slog.Logger
@@ -273,8 +277,9 @@ type room struct {
 	// restored activity); with no connection left, EndIdleLessons
 	// counts from it.
 	lastSeen time.Time
-	chat     chatRoom  // the lesson chat (chat.go)
-	check    checkRoom // the running quick check (quickcheck.go)
+	chat     chatRoom   // the lesson chat (chat.go)
+	check    checkRoom  // the running quick check (quickcheck.go)
+	groups   groupsRoom // group work (groups.go)
 }
 
 type student struct {

@@ -33,13 +33,20 @@ func (h *Hub) EndIdleLessons(idle time.Duration) int {
 		r.mu.Lock()
 		expired := !r.ended && len(r.conns()) == 0 && now.Sub(r.lastSeen) >= idle
 		var out []string
+		var saveGroups func()
 		if expired {
 			r.ended = true
 			out = r.studentIDs()
+			if r.groups.cur != nil {
+				saveGroups = h.finishGroups(r)
+			}
 		}
 		r.mu.Unlock()
 		if !expired {
 			continue
+		}
+		if saveGroups != nil {
+			saveGroups()
 		}
 		h.revoke(out...)
 		h.removeRoom(r)

@@ -114,6 +114,9 @@ func (s *Session) Receive(raw []byte) {
 		s.chatReceive(env)
 	case protocol.TypeCheckOpen, protocol.TypeCheckAnswer, protocol.TypeCheckClose, protocol.TypeCheckShow, protocol.TypeCheckSave:
 		s.checkReceive(env)
+	case protocol.TypeGroupsStart, protocol.TypeGroupsMove, protocol.TypeGroupsVisit, protocol.TypeGroupsSay,
+		protocol.TypeGroupsHelp, protocol.TypeGroupsEnd:
+		s.groupsReceive(env)
 	default:
 		// Unknown types are refused but not fatal, so that a newer client
 		// can talk to an older server.
@@ -199,6 +202,7 @@ func (s *Session) helloTeacher(h protocol.Hello) {
 		ICE:      s.hub.iceFor(teacherICEPrefix + s.ident.TeacherID),
 		Chat:     r.chatWelcome(protocol.TeacherPeer),
 		Tally:    r.tallyWelcome(),
+		Groups:   r.groupsWelcome(protocol.TeacherPeer, s.hub.now()),
 	}))
 	online := protocol.MustEncode(protocol.TypeTeacherStatus, protocol.TeacherStatus{Online: true, Fresh: h.Fresh})
 	for _, st := range r.students {
@@ -384,8 +388,10 @@ func (s *Session) enter(r *room, st *student, fresh bool) {
 		Called:        st.called,
 		Chat:          r.chatWelcome(st.line.ParticipantID),
 		Check:         r.checkWelcome(st.line.ParticipantID),
+		Groups:        r.groupsWelcome(st.line.ParticipantID, now),
 	}))
 	r.notifyTeacher(st)
+	r.groupsPresence(st.line.ParticipantID, now)
 }
 
 func (r *room) notifyTeacher(st *student) {
@@ -415,9 +421,10 @@ func (s *Session) signal(sig protocol.Signal) {
 	s.inLesson(func(r *room) {
 		var target *Session
 		if s.role == protocol.RoleStudent {
-			// A student has exactly one peer: the teacher of its own lesson.
+			// A student's peer is the teacher of its own lesson, and during
+			// group work also the members of its group, by peer tag.
 			if sig.To != "" && sig.To != protocol.TeacherPeer {
-				s.sendError(protocol.ErrForbidden, "students can only signal the teacher")
+				s.groupSignal(r, sig, received)
 				return
 			}
 			sig.From = s.studentID
@@ -454,6 +461,10 @@ func (s *Session) end() {
 		return
 	}
 	r.ended = true
+	var saveGroups func()
+	if r.groups.cur != nil {
+		saveGroups = s.hub.finishGroups(r)
+	}
 	ended := protocol.MustEncode(protocol.TypeLessonEnded, nil)
 	for _, st := range r.students {
 		if st.conn != nil {
@@ -475,6 +486,9 @@ func (s *Session) end() {
 	r.teacher = nil
 	out := r.studentIDs()
 	r.mu.Unlock()
+	if saveGroups != nil {
+		saveGroups()
+	}
 	s.hub.revoke(out...)
 	s.hub.removeRoom(r)
 	s.hub.rec.RecordEnd(r.lesson.ID, now)
@@ -535,6 +549,7 @@ func (s *Session) Closed() {
 		s.hub.rec.Record(st.line)
 		s.hub.rec.RecordEvent(roster.Event{LessonID: r.lesson.ID, ParticipantID: st.line.ParticipantID, Kind: roster.EventLeave, At: st.line.LeftAt})
 		r.notifyTeacher(st)
+		r.groupsPresence(st.line.ParticipantID, st.line.LeftAt)
 	}
 }
 

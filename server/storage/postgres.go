@@ -270,4 +270,12 @@ CREATE TABLE quick_checks (
 );
 CREATE INDEX quick_checks_lesson ON quick_checks(lesson_id, saved_at);
 `,
+	// 2 (SQLite 8): a class's last grouping of group work (groupings.go).
+	`
+CREATE TABLE class_groupings (
+	class_id TEXT PRIMARY KEY REFERENCES classes(id) ON DELETE CASCADE,
+	members  TEXT NOT NULL,
+	saved_at BIGINT NOT NULL
+);
+`,
 }

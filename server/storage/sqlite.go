@@ -236,4 +236,14 @@ CREATE INDEX IF NOT EXISTS quick_checks_lesson ON quick_checks(lesson_id, saved_
 	`
 CREATE INDEX IF NOT EXISTS lessons_teacher ON lessons(teacher_id, created_at);
 `,
+	// 8: a class's last grouping of group work (groupings.go): participant
+	// ids per group as a JSON array of arrays, replaced by the next one,
+	// gone with the class.
+	`
+CREATE TABLE IF NOT EXISTS class_groupings (
+	class_id TEXT PRIMARY KEY REFERENCES classes(id) ON DELETE CASCADE,
+	members  TEXT NOT NULL,
+	saved_at INTEGER NOT NULL
+);
+`,
 }
