@@ -26,17 +26,26 @@ const heardTonesJS = `(async () => {
     .filter(el => !el.muted && el.srcObject && el.id !== 'self-video')
     .flatMap(el => el.srcObject.getAudioTracks());
   if (tracks.length === 0) return '[]';
-  const src = ctx.createMediaStreamSource(new MediaStream(tracks));
-  src.connect(an);
+  // One source per track: a source of a stream plays only its first track.
+  const srcs = tracks.map(tr => ctx.createMediaStreamSource(new MediaStream([tr])));
+  srcs.forEach(src => src.connect(an));
   await new Promise(r => setTimeout(r, 1500));
   const b = new Float32Array(an.frequencyBinCount); an.getFloatFrequencyData(b);
-  src.disconnect();
+  srcs.forEach(src => src.disconnect());
   const hz = ctx.sampleRate / an.fftSize, lo = Math.ceil(100 / hz), hi = Math.floor(4000 / hz), out = [];
   let top = -Infinity;
   for (let i = lo; i <= hi; i++) top = Math.max(top, b[i]);
   for (let i = lo; i <= hi; i++) if (b[i] > top - 20 && b[i] > -90 && b[i] >= b[i-1] && b[i] >= b[i+1]) out.push(Math.round(i * hz));
   return JSON.stringify(out);
 })()`
+
+// mediaStateJS describes a page's connections and media elements, for a
+// failure's message.
+const mediaStateJS = `JSON.stringify({
+  pcs: (window.__pcs || []).map(pc => pc.connectionState + '/' + pc.signalingState),
+  media: [...document.querySelectorAll('video, audio')].map(el => ({id: el.id, muted: el.muted, paused: el.paused,
+    tracks: el.srcObject ? el.srcObject.getTracks().map(t => t.kind + ':' + t.readyState + (t.enabled ? '' : ':off')).join(' ') : null})),
+})`
 
 // hearsOnPage waits until a page hears (or stops hearing) a tone within
 // 15 Hz of hz in what it plays.
@@ -51,7 +60,7 @@ func hearsOnPage(t *testing.T, page context.Context, what string, hz float64, wa
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: tones heard %v, want %.0f Hz %v", what, tones, hz, want)
+			t.Fatalf("%s: tones heard %v, want %.0f Hz %v; the page: %s", what, tones, hz, want, eval[string](t, page, mediaStateJS))
 		}
 	}
 }
