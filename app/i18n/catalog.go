@@ -456,6 +456,12 @@ var catalogs = map[Lang]map[string]string{
 		"share.failed.NoDevices":            "Dieser Browser kann auf dieser Seite nichts teilen (keine sichere Verbindung?).",
 		"share.failed.Other":                "Bildschirm teilen hat nicht geklappt.",
 		"share.failed.still":                "Die Klasse sieht weiter dein Kamerabild und hört dich.",
+		// Every browser a school has: sound after a tap, no WebRTC, the
+		// iPad's storage (issue 17).
+		"sound.blocked":     "Dein Browser spielt den Ton der Lehrkraft erst nach einem Tippen ab.",
+		"sound.on":          "Ton einschalten",
+		"call.unavailable":  "Video und Ton gehen in diesem Browser nicht: Ihm fehlt WebRTC. Du kannst trotzdem beitreten – du zählst als anwesend, kannst dich melden und chatten, und deine Aufgaben gehen auch. Für Bild und Ton nimm einen anderen Browser.",
+		"board.installkeep": "Deine Abgabe wartet auf diesem Gerät. Lege Ersatzraum auf den Home-Bildschirm (Teilen → Zum Home-Bildschirm): Sonst löscht Safari nach 7 Tagen ohne Nutzung alles, was hier gespeichert ist, auch wartende Abgaben.",
 	},
 	English: {
 		"app.name":                       "Ersatzraum",
@@ -912,5 +918,11 @@ var catalogs = map[Lang]map[string]string{
 		"share.failed.NoDevices":            "This browser cannot share anything on this page (no secure connection?).",
 		"share.failed.Other":                "Sharing the screen did not work.",
 		"share.failed.still":                "The class still sees your camera and hears you.",
+		// Every browser a school has: sound after a tap, no WebRTC, the
+		// iPad's storage (issue 17).
+		"sound.blocked":     "Your browser plays the teacher's sound only after a tap.",
+		"sound.on":          "Turn sound on",
+		"call.unavailable":  "Video and sound do not work in this browser: it lacks WebRTC. You can still join – you count as present, can raise your hand and chat, and your assignments work too. For picture and sound, use another browser.",
+		"board.installkeep": "Your hand-in is waiting on this device. Put Ersatzraum on the home screen (Share → Add to Home Screen): otherwise Safari deletes everything stored here after 7 days without use, waiting hand-ins too.",
 	},
 }
