@@ -53,7 +53,8 @@ wasm-size:
 	$(GO) run ./server/assets/wasmsize -by module -top 20 bin/app-names.wasm
 	$(GO) run ./server/assets/wasmsize -top 30 bin/app-names.wasm
 
-# End-to-end tests: the real binary, headless Chromium with fake media.
+# End-to-end tests: the real binary, headless Chromium with fake media,
+# Firefox ESR over WebDriver BiDi and WebKitGTK under Xvfb (README, Browsers).
 e2e: build
 	ERSATZRAUM_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 30m -v ./e2e/
 

@@ -501,6 +501,12 @@ var catalogs = map[Lang]map[string]string{
 		"error.groups-running":      "Die Gruppenarbeit läuft schon.",
 		"error.not-in-group":        "Du bist noch in keiner Gruppe.",
 		"error.bad-groups":          "So lassen sich keine Gruppen bilden: mindestens 2 Anwesende, höchstens 5 je Gruppe.",
+		// Every browser a school has: sound after a tap, no WebRTC, the
+		// iPad's storage (issue 17).
+		"sound.blocked":     "Dein Browser spielt den Ton der Lehrkraft erst nach einem Tippen ab.",
+		"sound.on":          "Ton einschalten",
+		"call.unavailable":  "Video und Ton gehen in diesem Browser nicht: Ihm fehlt WebRTC. Du kannst trotzdem beitreten – du zählst als anwesend, kannst dich melden und chatten, und deine Aufgaben gehen auch. Für Bild und Ton nimm einen anderen Browser.",
+		"board.installkeep": "Deine Abgabe wartet auf diesem Gerät. Lege Ersatzraum auf den Home-Bildschirm (Teilen → Zum Home-Bildschirm): Sonst löscht Safari nach 7 Tagen ohne Nutzung alles, was hier gespeichert ist, auch wartende Abgaben.",
 	},
 	English: {
 		"app.name":                       "Ersatzraum",
@@ -1002,5 +1008,11 @@ var catalogs = map[Lang]map[string]string{
 		"error.groups-running":      "Group work is already running.",
 		"error.not-in-group":        "You are not in a group yet.",
 		"error.bad-groups":          "These groups cannot be formed: at least 2 present, at most 5 per group.",
+		// Every browser a school has: sound after a tap, no WebRTC, the
+		// iPad's storage (issue 17).
+		"sound.blocked":     "Your browser plays the teacher's sound only after a tap.",
+		"sound.on":          "Turn sound on",
+		"call.unavailable":  "Video and sound do not work in this browser: it lacks WebRTC. You can still join – you count as present, can raise your hand and chat, and your assignments work too. For picture and sound, use another browser.",
+		"board.installkeep": "Your hand-in is waiting on this device. Put Ersatzraum on the home screen (Share → Add to Home Screen): otherwise Safari deletes everything stored here after 7 days without use, waiting hand-ins too.",
 	},
 }

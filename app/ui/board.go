@@ -124,7 +124,12 @@ func outboxAdd(token, aid, kind, text string, files app.Value) error {
 	if files != nil && files.Truthy() {
 		for i := 0; i < files.Length(); i++ {
 			f := files.Index(i)
-			list = append(list, map[string]any{"name": f.Get("name").String(), "blob": f})
+			rec, err := idbBytes(f)
+			if err != nil {
+				return err
+			}
+			rec["name"] = f.Get("name").String()
+			list = append(list, rec)
 		}
 	}
 	if list == nil {
@@ -183,7 +188,7 @@ func outboxFlush(token string) (warnings []string, err error) {
 		fs := it.v.Get("files")
 		for i := 0; i < fs.Length(); i++ {
 			f := fs.Index(i)
-			fd.Call("append", protocol.FieldFiles, f.Get("blob"), f.Get("name").String())
+			fd.Call("append", protocol.FieldFiles, idbBlob(f), f.Get("name").String())
 		}
 		err := fetchAPI("PUT", "/api/board/"+it.AID+"/handins/"+it.ID, fd, bearer(token), nil)
 		if err == nil {

@@ -8,9 +8,13 @@ import (
 )
 
 // A small wrapper around the browser's IndexedDB: the database
-// "ersatzraum" with the stores "files" (attachment Blobs by hash) and
+// "ersatzraum" with the stores "files" (attachments by hash) and
 // "outbox" (hand-ins waiting to be sent, in creation order). Every call
 // blocks: use them from ctx.Async.
+//
+// Files are kept as their bytes, never as Blobs: WebKit's IndexedDB
+// (Safari on every iPad, WebKitGTK) refuses a Blob with UnknownError,
+// while an ArrayBuffer works in every engine (idbBytes, idbBlob).
 
 const (
 	idbName    = "ersatzraum"
@@ -145,4 +149,28 @@ func idbDelete(store string, key any) error {
 	os.Call("delete", key)
 	_, err = idbWait(tx, "complete")
 	return err
+}
+
+// idbBytes reads a Blob (or File) into what IndexedDB keeps of it: its
+// bytes and its type.
+func idbBytes(blob app.Value) (map[string]any, error) {
+	buf, err := awaitPromise(blob.Call("arrayBuffer"))
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"type": blob.Get("type").String(), "data": buf}, nil
+}
+
+// idbBlob turns what idbBytes kept (or a record holding those fields)
+// back into a Blob. A record of an older version, which held the Blob
+// itself (or a "blob" field), is returned as that Blob.
+func idbBlob(rec app.Value) app.Value {
+	if b := rec.Get("blob"); b.Truthy() {
+		return b
+	}
+	data := rec.Get("data")
+	if !data.Truthy() {
+		return rec
+	}
+	return app.Window().Get("Blob").New([]any{data}, map[string]any{"type": rec.Get("type").String()})
 }

@@ -4,14 +4,15 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"ersatzraum/app/i18n"
+	"ersatzraum/app/live"
 )
 
 const installHintKey = "ersatzraum.installhint.dismissed"
 
 // InstallHint tells iPhone and iPad users how to put the app on the home
 // screen, because Safari has no install prompt: Teilen → Zum
-// Home-Bildschirm. It shows only in an Apple browser, not inside the
-// installed app, and stays away once dismissed.
+// Home-Bildschirm. It shows only in Safari on an iPad or iPhone, not
+// inside the installed app, and stays away once dismissed.
 type InstallHint struct {
 	app.Compo
 	Lang i18n.Lang
@@ -28,7 +29,9 @@ func (h *InstallHint) OnAppInstallChange(ctx app.Context) { h.refresh(ctx) }
 func (h *InstallHint) refresh(ctx app.Context) {
 	var dismissed bool
 	ctx.LocalStorage().Get(installHintKey, &dismissed)
-	h.show = !dismissed && ctx.IsAppleBrowser() && ctx.IsAppInstallable()
+	// By feature, not by user agent: only Safari on an iPad or iPhone
+	// has navigator.standalone, false outside the home-screen app.
+	h.show = !dismissed && live.KeepsDataOnlyWhenInstalled()
 }
 
 // Render draws the hint, or nothing.

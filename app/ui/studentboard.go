@@ -7,6 +7,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"ersatzraum/app/i18n"
+	"ersatzraum/app/live"
 	"ersatzraum/app/protocol"
 )
 
@@ -39,6 +40,9 @@ type StudentBoard struct {
 	cached    map[string]bool
 	stop      chan struct{}
 	online    app.Func
+	// wiped: Safari on an iPad or iPhone outside the installed app, which
+	// deletes the outbox after 7 days without use (InstallToKeep).
+	wiped bool
 }
 
 // The board's keys name the link by a hash (remember.go): the key list of
@@ -49,6 +53,7 @@ func draftKey(token, aid string) string { return "ersatzraum.draft." + linkID(to
 // OnMount shows the remembered board at once, then asks the server.
 func (s *StudentBoard) OnMount(ctx app.Context) {
 	s.lang, s.mounted = currentLang(ctx), true
+	s.wiped = live.KeepsDataOnlyWhenInstalled()
 	path := ctx.Page().URL().Path
 	s.token = strings.TrimSuffix(strings.TrimPrefix(path, "/s/"), "/aufgaben")
 	s.drafts, s.cached = map[string]string{}, map[string]bool{}
@@ -183,6 +188,7 @@ func (s *StudentBoard) Render() app.UI {
 					return app.P().ID("board-updated").Class("notice").Role("status").Text(i18n.T(l, "board.offline.none"))
 				}),
 				app.P().ID("outbox-status").DataSet("count", waiting).Role("status").Class("outbox").Text(waitText),
+				app.If(waiting > 0 && s.wiped, func() app.UI { return &InstallToKeep{Lang: l} }),
 				app.Range(failed).Slice(func(i int) app.UI {
 					it := failed[i]
 					return app.P().Class("error outbox-failed").Role("alert").Body(
@@ -344,11 +350,18 @@ func (s *StudentBoard) openFile(ctx app.Context, f protocol.BoardFile) {
 	token := s.token
 	win := app.Window().Call("open", "", "_blank")
 	ctx.Async(func() {
-		blob, err := idbGet(storeFiles, f.Hash)
-		if err != nil || !blob.Truthy() {
+		var blob app.Value
+		kept, err := idbGet(storeFiles, f.Hash)
+		if err == nil && kept.Truthy() {
+			blob = idbBlob(kept)
+		} else {
 			blob, err = fetchBlob("/api/board/files/"+f.Hash, bearer(token))
+			var rec map[string]any
 			if err == nil {
-				err = idbPut(storeFiles, blob, f.Hash)
+				rec, err = idbBytes(blob)
+			}
+			if err == nil {
+				err = idbPut(storeFiles, rec, f.Hash)
 			}
 		}
 		ctx.Dispatch(func(ctx app.Context) {

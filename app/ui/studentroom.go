@@ -25,6 +25,10 @@ type StudentRoom struct {
 	name     string // as typed in the form
 	nameErr  string
 	joined   bool // the form was sent: the call runs (or ran)
+	canCall  bool // the browser has WebRTC (live.CanCall)
+	// soundBlocked: the browser refused to play the teacher's sound
+	// without a tap; the page offers a button (SoundButton).
+	soundBlocked bool
 
 	// pageCtx is the component's own context. The call's views are
 	// dispatched through it: a click's context dies with its button, and
@@ -42,6 +46,7 @@ func (s *StudentRoom) OnNav(ctx app.Context) { setTitle(ctx, "title.lesson.stude
 // the last time.
 func (s *StudentRoom) OnMount(ctx app.Context) {
 	s.lang, s.mounted, s.pageCtx = currentLang(ctx), true, ctx
+	s.canCall = live.CanCall()
 	path := ctx.Page().URL().Path
 	if token, ok := strings.CutPrefix(path, "/s/"); ok {
 		// A personal link. The start page offers it next time only if the
@@ -99,15 +104,19 @@ func (s *StudentRoom) renderForm() app.UI {
 		}).Else(func() app.UI {
 			return app.P().Class("muted").Text(i18n.T(l, "join.code", s.code))
 		}),
+		app.If(s.mounted && !s.canCall, func() app.UI { return &CallUnavailable{Lang: l} }),
 		app.Form().OnSubmit(func(ctx app.Context, e app.Event) {
 			e.PreventDefault()
-			s.join(ctx, true)
+			s.join(ctx, s.canCall)
 		}).Body(app.FieldSet().Disabled(!s.mounted).Body(
 			app.If(s.personal == "", func() app.UI { return s.renderName() }),
 			app.If(s.personal != "", func() app.UI { return renderRemember(l, &s.remember) }),
 			app.Div().Class("actions").Body(
-				app.Button().ID("join-camera").Type("submit").Class("button big").
-					Text(i18n.T(l, "join.camera")),
+				// Without WebRTC a camera sends nothing: no button for it.
+				app.If(!s.mounted || s.canCall, func() app.UI {
+					return app.Button().ID("join-camera").Type("submit").Class("button big").
+						Text(i18n.T(l, "join.camera"))
+				}),
 				app.Button().ID("join-nocamera").Type("button").Class("button big secondary").
 					Text(i18n.T(l, "join.nocamera")).
 					OnClick(func(ctx app.Context, e app.Event) { s.join(ctx, false) }),
@@ -181,10 +190,14 @@ func (s *StudentRoom) renderRoom() app.UI {
 				Aria("label", i18n.T(l, "join.teacher")),
 			app.FigCaption().Text(i18n.T(l, "join.teacher")),
 		),
+		app.If(!s.canCall, func() app.UI { return &CallUnavailable{Lang: l} }),
+		app.If(s.soundBlocked && v.Remote.Valid(), func() app.UI {
+			return &SoundButton{Lang: l, Target: "teacher-video", OnTap: s.soundTapped}
+		}),
 		app.If(notice != "", func() app.UI {
 			return app.P().Class("notice").Role("alert").Text(notice)
 		}),
-		app.If(media != "", func() app.UI {
+		app.If(media != "" && s.canCall, func() app.UI {
 			return app.P().ID("media-problem").Class("notice").Role("status").DataSet("reason", v.Media.Reason).Text(media)
 		}),
 		app.If(v.Called, func() app.UI {
@@ -258,10 +271,19 @@ func (s *StudentRoom) join(_ app.Context, camera bool) {
 // attach shows the teacher's picture and sound; it runs after each render
 // because a re-render may have created the element.
 func (s *StudentRoom) attach(app.Context) {
-	live.Attach("teacher-video", s.view.Remote, false)
-	for _, m := range s.view.Group.Members {
-		live.Attach(GroupMediaID(m.Tag), m.Stream, false)
+	report := func(playing bool) {
+		s.pageCtx.Dispatch(func(app.Context) { s.soundBlocked = !playing })
 	}
+	live.AttachSound("teacher-video", s.view.Remote, report)
+	for _, m := range s.view.Group.Members {
+		live.AttachSound(GroupMediaID(m.Tag), m.Stream, report)
+	}
+}
+
+// soundTapped hides the sound button: the tap started the sound (or the
+// browser refuses again, and AttachSound's report brings it back).
+func (s *StudentRoom) soundTapped() {
+	s.pageCtx.Dispatch(func(app.Context) { s.soundBlocked = false })
 }
 
 // stageClass hides the teacher's picture during group work while the
