@@ -147,3 +147,11 @@ func TestGroupsHearOnlyThemselves(t *testing.T) {
 		}
 	}
 }
+
+// chooseGroupSize picks the largest group size in the teacher's open
+// group-work form.
+func chooseGroupSize(t *testing.T, teacher context.Context, n int) {
+	t.Helper()
+	waitFor(t, teacher, "the group-work form", `!!document.querySelector('#groups-size')`, 20*time.Second)
+	eval[bool](t, teacher, fmt.Sprintf(`(() => { const s = document.querySelector('#groups-size'); s.value = '%d'; s.dispatchEvent(new Event('change', {bubbles: true})); return true; })()`, n))
+}
