@@ -76,6 +76,10 @@ func TestGroupOf5FitsAHomeLine(t *testing.T) {
 			want := `document.querySelectorAll('#group-members video').length === 4 && [...document.querySelectorAll('#group-members video')].every(v => v.srcObject && v.srcObject.getAudioTracks().length > 0)`
 			if cameras {
 				want += ` && [...document.querySelectorAll('#group-members video')].every(v => v.videoWidth > 0)`
+			} else {
+				// The students joined with camera: the group still gets
+				// none of their pictures.
+				want += ` && [...document.querySelectorAll('#group-members video')].every(v => v.srcObject.getVideoTracks().length === 0)`
 			}
 			waitFor(t, s, fmt.Sprintf("student %d gets the four others %s", i+1, what), want, 90*time.Second)
 		}

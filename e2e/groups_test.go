@@ -78,7 +78,8 @@ type toneStudent struct {
 // own (the teacher 660 Hz), are put in two groups by hand. Each hears the
 // other member of its group and nobody of the other group, and not the
 // teacher; the teacher visits group 1 and is heard there only, and hears
-// group 1 only; "Alle zurückholen" brings everyone back to the teacher on
+// group 1 only; a group's call for the teacher and the teacher's message
+// to all groups arrive; "Alle zurückholen" brings everyone back to the teacher on
 // the same connection, and the groups no longer hear each other.
 func TestGroupsHearOnlyThemselves(t *testing.T) {
 	const teacherHz = 660
@@ -129,6 +130,16 @@ func TestGroupsHearOnlyThemselves(t *testing.T) {
 	waitFor(t, students[0].page, "Anna's group sees the visit", `!!document.querySelector('#group-visited')`, 20*time.Second)
 	for _, s := range students {
 		hearsOnPage(t, teacher, fmt.Sprintf("the teacher hears %s: %v", s.name, s.group == 1), s.hz, s.group == 1)
+	}
+
+	// Carla calls the teacher; the teacher sees it at group 2 and sends a
+	// message that every group gets.
+	do(t, students[2].page, "Carla: Lehrkraft rufen", clickAction("#group-help"))
+	waitFor(t, teacher, "group 2 calls the teacher", `!!document.querySelector('.group[data-group="2"].help')`, 20*time.Second)
+	waitFor(t, students[3].page, "David sees that his group called", `document.querySelector('#group-help').getAttribute('aria-pressed') === 'true'`, 20*time.Second)
+	do(t, teacher, "message to all groups", chromedp.SendKeys(chromedp.CSS("#groups-say"), "Noch fünf Minuten"), clickAction("#groups-say-send"))
+	for _, s := range students {
+		waitFor(t, s.page, s.name+" gets the teacher's message", `(document.querySelector('#group-note') || {}).textContent?.includes('Noch fünf Minuten')`, 20*time.Second)
 	}
 
 	do(t, teacher, "Alle zurückholen", clickAction("#groups-end"))
