@@ -44,6 +44,9 @@ type ChatPanel struct {
 	// page. Moderator is the teacher's only.
 	Writer    chatWriter
 	Moderator chatModerator
+	// Group is the student's group during group work (0: none): what
+	// the student writes goes there, not to the class.
+	Group int
 
 	folded      bool
 	seenSeq     int // View.Seq when the panel was last open
@@ -257,6 +260,9 @@ func (p *ChatPanel) renderForm() app.UI {
 					p.send()
 				}
 			}),
+		app.If(p.Group != 0, func() app.UI {
+			return app.P().ID("chat-to-group").Class("hint").Text(i18n.T(l, "groups.chat", p.Group))
+		}),
 		app.Div().Class("actions-row").Body(
 			app.If(!p.Teacher, func() app.UI {
 				return app.Label().Class("check").Body(

@@ -226,7 +226,7 @@ func (s *StudentRoom) renderRoom() app.UI {
 		app.If(v.Phase == live.PhaseIn, func() app.UI {
 			return app.Div().Class("student-panels").Body(
 				&StudentCheckPanel{Lang: l, Check: v.Check, Answerer: s.call},
-				&ChatPanel{Lang: l, View: v.Chat, Writer: s.call},
+				&ChatPanel{Lang: l, View: v.Chat, Writer: s.call, Group: v.Group.N},
 			)
 		}),
 		app.Button().ID("leave").Class("button secondary").Text(i18n.T(l, "join.leave")).
