@@ -33,11 +33,14 @@ func chosenLang(ctx app.Context) i18n.Lang {
 	if runtime.GOOS != "js" {
 		return i18n.Parse(ctx.Page().URL().Query().Get(i18n.PrerenderParam))
 	}
-	return browserLang()
+	// The language changes only by a reload (switchLang): read once, at
+	// start, not by every component with calls into JavaScript.
+	return i18n.Default
 }
 
 // setStartLang makes the browser's language the one of components that
-// have not read theirs yet (i18n.Default).
+// have not read theirs yet (i18n.Default), and the one currentLang
+// returns.
 func setStartLang() {
 	if runtime.GOOS == "js" {
 		i18n.Default = browserLang()
