@@ -29,10 +29,20 @@ func Parse(tag string) Lang {
 	return German
 }
 
+// Default is the language of a component that has not read its own yet
+// (lang ""): in the browser, a page's first render comes before its
+// OnMount. The app sets it at start to the language it runs in
+// (app/ui/lang.go), so that this render does not redraw the prerendered
+// page in German for a moment.
+var Default = German
+
 // T returns the text for key in lang, formatted with args like fmt.Sprintf.
 // A key missing from a catalog shows as the key itself; a test makes sure
 // that never ships.
 func T(lang Lang, key string, args ...any) string {
+	if lang == "" {
+		lang = Default
+	}
 	s, ok := catalogs[lang][key]
 	if !ok {
 		s, ok = catalogs[German][key]

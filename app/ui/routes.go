@@ -8,6 +8,7 @@ import "github.com/maxence-charriere/go-app/v10/pkg/app"
 // Register declares the routes. It runs in the browser and on the server,
 // which prerenders the same pages.
 func Register() {
+	setStartLang() // lang.go
 	app.Route("/", func() app.Composer { return &Home{} })
 	app.RouteWithRegexp(`^/join/[^/]+$`, func() app.Composer { return &StudentRoom{} })
 	app.RouteWithRegexp(`^/s/[^/]+$`, func() app.Composer { return &StudentRoom{} })

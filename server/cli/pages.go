@@ -23,12 +23,14 @@ type pageOptions struct {
 // `static` so that both produce the same app.
 func pageHandler(assets *httpapi.Assets, opt pageOptions) *app.Handler {
 	h := &app.Handler{
-		Name:            "Ersatzraum",
-		ShortName:       "Ersatzraum",
-		Title:           "Ersatzraum",
-		Description:     "Der Ersatzraum deiner Schule: Unterricht starten, Anwesenheit sehen, Aufgaben teilen.",
-		Lang:            "de",
-		LoadingLabel:    "Ersatzraum lädt … {progress} %",
+		Name:        "Ersatzraum",
+		ShortName:   "Ersatzraum",
+		Title:       "Ersatzraum",
+		Description: "Der Ersatzraum deiner Schule: Unterricht starten, Anwesenheit sehen, Aufgaben teilen.",
+		Lang:        "de",
+		// One app.js serves every language: the strip shown while the
+		// wasm loads says nothing that needs translating.
+		LoadingLabel:    "Ersatzraum … {progress} %",
 		BackgroundColor: "#f6f5f1",
 		ThemeColor:      "#1d4e89",
 		Icon: app.Icon{
@@ -38,6 +40,9 @@ func pageHandler(assets *httpapi.Assets, opt pageOptions) *app.Handler {
 			SVG:      "/web/icon.svg",
 		},
 		Styles: []string{"/web/app.css"},
+		// Before the app: the language choice for the server and the
+		// service worker (web/lang.js).
+		Scripts: []string{"/web/lang.js defer"},
 		// Everything a page shows must be local and listed here, or the
 		// service worker's install fails as a whole (icons, stylesheet and
 		// the wasm are listed by go-app itself).
@@ -56,7 +61,7 @@ func pageHandler(assets *httpapi.Assets, opt pageOptions) *app.Handler {
 }
 
 // serviceWorkerJS replaces go-app's default worker (no push notifications
-// here) to fix three things:
+// here) to fix four things:
 //
 //   - install and activate wait for their work (event.waitUntil): a worker
 //     whose cache could not be filled is discarded and the old version
@@ -65,7 +70,13 @@ func pageHandler(assets *httpapi.Assets, opt pageOptions) *app.Handler {
 //     opens offline;
 //   - any other page opens offline from the cached app shell ("/"): the
 //     app routes by the address, so the right page renders. The same
-//     fallback covers plain web servers that answer 404 for /join/CODE.
+//     fallback covers plain web servers that answer 404 for /join/CODE;
+//   - pages are kept per language: the server draws a page in the
+//     visitor's language (Content-Language), and the worker answers with
+//     the copy in the language the app will run in, the user's choice
+//     (which web/lang.js tells it; kept in the cache, and copied into the
+//     next version's) else the browser's languages, as app/ui/lang.go decides.
+//     A copy in another language would be redrawn when the wasm starts.
 //
 // Everything else is cache-first, one cache per version, as in go-app.
 // Pages the server marks no-store or private (the print sheet with every
@@ -75,11 +86,24 @@ const serviceWorkerJS = `// Ersatzraum service worker, version {{.Version}}
 const cacheName = "app-" + "{{.Version}}";
 const resourcesToCache = {{.ResourcesToCache}};
 const shell = "/";
+// The user's language choice, as web/lang.js told it, carried from
+// version to version.
+const langEntry = "/.ersatzraum-lang";
+let chosenLang; // undefined until read from the cache
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(cacheName);
-    await cache.addAll(resourcesToCache);
+    await cache.addAll(resourcesToCache.filter((u) => u !== shell));
+    const page = await fetch(shell);
+    if (!page.ok) {
+      throw new Error("app shell: " + page.status);
+    }
+    await cache.put(pageKey(shell, page.headers.get("Content-Language") || await currentLang()), page);
+    const kept = await caches.match(langEntry);
+    if (kept) {
+      await cache.put(langEntry, kept);
+    }
     await self.skipWaiting();
   })());
 });
@@ -94,9 +118,45 @@ self.addEventListener("activate", (event) => {
   // another one makes go-app report an update.
 });
 
+self.addEventListener("message", (event) => {
+  const lang = event.data && event.data.ersatzraumLang;
+  if (typeof lang !== "string") {
+    return;
+  }
+  chosenLang = lang;
+  event.waitUntil(caches.open(cacheName).then((c) => c.put(langEntry, new Response(lang))));
+});
+
 self.addEventListener("fetch", (event) => {
   event.respondWith(fetchWithCache(event.request));
 });
+
+// currentLang: the user's choice, else the first of the browser's
+// languages that the app has, else German (app/i18n/prefer.go).
+async function currentLang() {
+  if (chosenLang === undefined) {
+    const kept = await caches.match(langEntry);
+    chosenLang = kept ? await kept.text() : "";
+  }
+  if (chosenLang) {
+    return chosenLang;
+  }
+  for (const tag of navigator.languages || [navigator.language || ""]) {
+    const l = tag.slice(0, 2).toLowerCase();
+    if (l === "de" || l === "en") {
+      return l;
+    }
+  }
+  return "de";
+}
+
+// pageKey: a page's copy in one language.
+function pageKey(url, lang) {
+  const u = new URL(url, self.location.href);
+  u.hash = "";
+  u.searchParams.set("lang", lang);
+  return u.href;
+}
 
 // mayKeep: the server's Cache-Control decides; no-store and private pages
 // hold personal data and stay out of the cache.
@@ -105,20 +165,28 @@ function mayKeep(response) {
   return !cc.includes("no-store") && !cc.includes("private");
 }
 
+// appShell: the start page in lang, else in any language (offline, a
+// page in the other language beats none).
+async function appShell(lang) {
+  return (await caches.match(pageKey(shell, lang))) ||
+    (await caches.match(shell, { ignoreSearch: true }));
+}
+
 async function fetchWithCache(request) {
-  const cached = await caches.match(request);
-  if (cached) {
-    return cached;
-  }
   if (request.method !== "GET" || request.mode !== "navigate" ||
       new URL(request.url).origin !== self.location.origin) {
-    return fetch(request);
+    return (await caches.match(request)) || fetch(request);
+  }
+  const lang = await currentLang();
+  const cached = await caches.match(pageKey(request.url, lang));
+  if (cached) {
+    return cached;
   }
   let response;
   try {
     response = await fetch(request);
   } catch (err) {
-    const page = await caches.match(shell);
+    const page = await appShell(lang);
     if (page) {
       return page;
     }
@@ -126,9 +194,9 @@ async function fetchWithCache(request) {
   }
   if (response.ok && response.type === "basic" && mayKeep(response)) {
     const cache = await caches.open(cacheName);
-    await cache.put(request, response.clone());
+    await cache.put(pageKey(request.url, response.headers.get("Content-Language") || lang), response.clone());
   } else if (response.status === 404) {
-    const page = await caches.match(shell);
+    const page = await appShell(lang);
     if (page) {
       return page;
     }

@@ -48,8 +48,9 @@ func isAsset(p, version string) bool {
 }
 
 // pagePaths hands go-app only safe paths, and no query except to the
-// assets: the pages read their parameters from the path, never from the
-// query on the server. 404
+// assets and the page's language (pagelang.go): the pages read their
+// parameters from the path, never from the visitor's query on the server.
+// 404
 // keeps the service worker's offline fallback to the app shell working.
 func pagePaths(next *app.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -72,6 +73,10 @@ func pagePaths(next *app.Handler) http.Handler {
 			r2.RequestURI = u.RequestURI()
 			r = r2
 		}
-		next.ServeHTTP(w, r)
+		if goAppFile(r.URL.Path, next.Version) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		inLanguage(next, next.Version, w, r) // pagelang.go
 	})
 }
