@@ -166,7 +166,7 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 		}
 		n.subs = append(n.subs, sub)
 	}
-	if err := n.nc.FlushWithContext(ctx); err != nil {
+	if err := n.nc.FlushTimeout(10 * time.Second); err != nil {
 		n.unsubscribe()
 		return nil, fmt.Errorf("nats: %w", err)
 	}
