@@ -115,6 +115,10 @@ func (tc *testCluster) start(name string) *child {
 	go func() { cmd.Wait(); close(c.done) }()
 	t.Cleanup(func() {
 		c.kill(t)
+		// Under -race the nodes are race-built too (this test binary).
+		if strings.Contains(c.logs.String(), "WARNING: DATA RACE") {
+			t.Errorf("node %s: data race", name)
+		}
 		if t.Failed() {
 			t.Logf("node %s stderr:\n%s", name, c.logs.String())
 		}
