@@ -125,6 +125,19 @@ func (n *Node) claim(ctx context.Context, id string, fresh *hosted) error {
 	}
 	l.rev = rev
 	l.deadline.Store(int64(sent + n.ttl - n.margin))
+	if fresh != nil && fresh.lesson.ClassID != "" {
+		// The class list from storage, not only as the last broadcast
+		// left it in this hub (a node may have missed one while NATS was
+		// away).
+		_, _, class, err := n.cfg.Lessons.Load(ctx, id)
+		if err != nil {
+			n.deleteLease(l)
+			return err
+		}
+		if class != nil {
+			n.hub.SetClass(*class)
+		}
+	}
 	if fresh == nil {
 		lesson, lines, class, err := n.cfg.Lessons.Load(ctx, id)
 		if err != nil {

@@ -1,7 +1,10 @@
 package cluster_test
 
 import (
+	"encoding/json"
+	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -150,5 +153,78 @@ func waitAttendance(t *testing.T, hc *http.Client, c *child, lesson string, want
 			t.Fatalf("stored roll call %v, want %v", got, want)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// A class lesson across nodes: the class is made on node b, its list
+// grows on a and, while the lesson runs on a, on b again; students come
+// by personal link and by class code through either node, and skip the
+// lobby as listed students do on one node.
+func TestClassLessonAcrossTwoNodes(t *testing.T) {
+	tc := newCluster(t)
+	a, b := tc.start("class-a"), tc.start("class-b")
+	hc := teacherHTTP(t, a)
+	var class protocol.ClassDetail
+	post(t, hc, b, "/api/classes", `{"name":"7b"}`, &class)
+	post(t, hc, a, "/api/classes/"+class.ID+"/students", `{"names":["Ada","Ben"]}`, &class)
+	var lesson protocol.CreatedLesson
+	post(t, hc, a, "/api/lessons", `{"title":"7b Mathe","classId":"`+class.ID+`"}`, &lesson)
+	links := map[string]string{}
+	for _, st := range class.Students {
+		links[st.Name] = st.Link[strings.LastIndex(st.Link, "/")+1:]
+	}
+
+	teacher := teacherJoin(t, a, hc, lesson.ID, nil)
+	ada := listedJoin(t, b, protocol.Hello{Role: protocol.RoleStudent, Personal: links["Ada"]}, "Ada")
+	awaitEntry(t, teacher, ada.Self, func(e protocol.Entry) bool { return e.Online && e.Listed && e.Status == protocol.StatusPresent })
+	ben := listedJoin(t, a, protocol.Hello{Role: protocol.RoleStudent, Code: class.Code, Name: "ben"}, "Ben")
+	awaitEntry(t, teacher, ben.Self, func(e protocol.Entry) bool { return e.Online && e.Listed })
+
+	// Cem is added on node b while the lesson runs on a: the host learns
+	// the new personal link from b.
+	post(t, hc, b, "/api/classes/"+class.ID+"/students", `{"names":["Cem"]}`, &class)
+	for _, st := range class.Students {
+		if st.Name == "Cem" {
+			links["Cem"] = st.Link[strings.LastIndex(st.Link, "/")+1:]
+		}
+	}
+	cem := listedJoin(t, b, protocol.Hello{Role: protocol.RoleStudent, Personal: links["Cem"]}, "Cem")
+	awaitEntry(t, teacher, cem.Self, func(e protocol.Entry) bool { return e.Online && e.Listed })
+}
+
+// listedJoin joins a class-list student through node c: welcomed at
+// once, under the name on the list.
+func listedJoin(t *testing.T, c *child, hello protocol.Hello, name string) protocol.Welcome {
+	t.Helper()
+	p, err := dial(t, c, name+"@"+c.name, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.send(protocol.TypeHello, hello)
+	env, ok := p.await(protocol.TypeWelcome)
+	if !ok {
+		t.Fatalf("%s: no welcome through node %s", name, c.name)
+	}
+	var w protocol.Welcome
+	protocol.DecodeData(env, &w)
+	if w.Name != name || w.Self == "" {
+		t.Fatalf("%s's welcome: %+v", name, w)
+	}
+	return w
+}
+
+func post(t *testing.T, hc *http.Client, c *child, path, body string, out any) {
+	t.Helper()
+	resp, err := hc.Post(c.url+path, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode/100 != 2 {
+		t.Fatalf("POST %s on %s: %d %s", path, c.name, resp.StatusCode, b)
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		t.Fatalf("POST %s: %v %s", path, err, b)
 	}
 }
