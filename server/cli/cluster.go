@@ -107,3 +107,20 @@ func joinCluster(ctx context.Context, c *clusterConfig, db *storage.DB, hub *sig
 	log.Info("joined the cluster", "node", id, "nats", nc.ConnectedUrlRedacted(), "lease", c.lease)
 	return node, func() { node.Close(); nc.Close() }, nil
 }
+
+// adoptUnhosted hosts here the running lessons that no node hosts, so
+// that the idle end sees them (cluster.Node.HostUnhosted).
+func adoptUnhosted(ctx context.Context, db *storage.DB, node *cluster.Node, log *slog.Logger) {
+	active, err := db.ActiveLessons(ctx)
+	if err != nil {
+		log.Warn("running lessons not read for the idle end", "err", err)
+		return
+	}
+	ids := make([]string, 0, len(active))
+	for _, l := range active {
+		ids = append(ids, l.ID)
+	}
+	if n := node.HostUnhosted(ctx, ids); n > 0 {
+		log.Info("hosting lessons that no node hosted", "lessons", n)
+	}
+}

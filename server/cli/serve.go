@@ -230,7 +230,11 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	if err := restoreHub(ctx, db, hub, node == nil); err != nil {
 		return err
 	}
-	startIdleLessons(ctx, cfg.keep.idleHours, hub)
+	var adopt func()
+	if node != nil {
+		adopt = func() { adoptUnhosted(ctx, db, node, log) }
+	}
+	startIdleLessons(ctx, cfg.keep.idleHours, hub, adopt)
 	fileStore := files.New(filepath.Join(cfg.data, datadir.FilesDir))
 	defer startRetention(ctx, cfg.keep, db, fileStore, log)()
 	sealer, err := openSealer(cfg.data)
@@ -253,8 +257,9 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	var host httpapi.LessonHost = hub
 	var classHost httpapi.ClassHost = hub
 	var router signaling.Router
+	var ready func() error
 	if node != nil {
-		host, classHost, router = node, node, node
+		host, classHost, router, ready = node, node, node, node.Ready
 	}
 	srv := &httpapi.Server{
 		Classes:   db,
@@ -269,6 +274,7 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 		Accounts:  accts,
 		Lessons:   db,
 		Host:      host,
+		Ready:     ready,
 		Signaling: &signaling.Endpoint{
 			Hub:         hub,
 			Router:      router,

@@ -138,3 +138,27 @@ func TestSilentHostStopsBeforeAnotherStarts(t *testing.T) {
 		t.Fatal("node b hosts the lesson but its hub does not have it")
 	}
 }
+
+// Lessons that nobody hosts (their host died and nobody came back) are
+// taken by the node that looks for them, once; a lesson another node
+// hosts is left alone, and one that a node hands back when it shuts down
+// cleanly can be taken at once, without waiting for its lease to run out.
+func TestUnhostedLessonsAreTakenOnce(t *testing.T) {
+	db, lessons := lessonDB(t, 3)
+	a, b := startNode(t, "adopt-a", db), startNode(t, "adopt-b", db)
+	a.AddLesson(httpapi.HubLesson(lessons[0]), nil)
+	ids := []string{lessons[0].ID, lessons[1].ID, lessons[2].ID}
+	if n := b.HostUnhosted(context.Background(), ids); n != 2 || b.Hosts(lessons[0].ID) || !b.Hosts(lessons[1].ID) || !b.hub.Live(lessons[2].ID) {
+		t.Fatalf("node b took %d lessons; want the 2 that node a does not host", n)
+	}
+	if n := a.HostUnhosted(context.Background(), ids); n != 0 {
+		t.Fatalf("node a took %d more lessons; all are hosted", n)
+	}
+	b.Close() // clean: the leases are given back
+	if b.hub.Live(lessons[1].ID) {
+		t.Fatal("node b still has a lesson in its hub after leaving")
+	}
+	if n := a.HostUnhosted(context.Background(), ids); n != 2 || !a.hub.Live(lessons[1].ID) || !a.hub.Live(lessons[2].ID) {
+		t.Fatalf("after node b left, node a took %d lessons; want its 2, at once", n)
+	}
+}

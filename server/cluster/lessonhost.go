@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"errors"
 
 	"ersatzraum/server/roster"
 	"ersatzraum/server/signaling"
@@ -47,4 +48,33 @@ func (n *Node) LessonsHosted() int {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	return len(n.leases)
+}
+
+// Ready reports whether this node can route clients: it needs NATS.
+func (n *Node) Ready() error {
+	if !n.nc.IsConnected() {
+		return errors.New("nats unreachable")
+	}
+	return nil
+}
+
+// HostUnhosted claims those of the given running lessons that no node
+// hosts, restoring them from storage: a lesson whose host died and to
+// which nobody came back would otherwise never end by itself (the hub's
+// idle end, signaling.EndIdleLessons, only sees hosted lessons). It
+// returns how many it took.
+func (n *Node) HostUnhosted(ctx context.Context, ids []string) int {
+	taken := 0
+	for _, id := range ids {
+		if n.hosts(id) {
+			continue
+		}
+		if _, err := n.kv.Get(ctx, id); !isNotFound(err) {
+			continue // hosted elsewhere, or NATS cannot tell now
+		}
+		if err := n.claim(ctx, id, nil); err == nil {
+			taken++
+		}
+	}
+	return taken
 }

@@ -26,7 +26,7 @@ const serveEnv = "CLUSTER_TEST_RUN_SERVER"
 const testLease = 3 * time.Second
 
 var (
-	pg   *pgtest.Server
+	pg      *pgtest.Server
 	natsSrv *natstest.Server
 )
 
