@@ -2,10 +2,13 @@ package cli
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -78,20 +81,30 @@ func (c *clusterConfig) id() string {
 
 // joinCluster connects to NATS and starts this node's member of the
 // cluster; stop leaves it (lessons handed back) and closes NATS.
-func joinCluster(ctx context.Context, c *clusterConfig, db *storage.DB, hub *signaling.Hub, writer *roster.Writer, log *slog.Logger) (node *cluster.Node, stop func(), err error) {
+func joinCluster(ctx context.Context, c *clusterConfig, dataDir string, db *storage.DB, hub *signaling.Hub, writer *roster.Writer, log *slog.Logger) (node *cluster.Node, stop func(), err error) {
 	id := c.id()
 	nc, err := nats.Connect(c.nats,
 		nats.Name("ersatzraum "+id),
 		nats.MaxReconnects(-1),
 		nats.ReconnectWait(500*time.Millisecond),
-		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) { log.Warn("nats disconnected", "err", err) }),
+		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+			if err != nil {
+				log.Warn("nats disconnected", "err", err)
+			}
+		}),
 		nats.ReconnectHandler(func(nc *nats.Conn) { log.Info("nats reconnected", "server", nc.ConnectedUrlRedacted()) }),
 	)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--nats: %w", err)
 	}
+	key, err := codeKeyFingerprint(dataDir)
+	if err != nil {
+		nc.Close()
+		return nil, nil, err
+	}
 	node, err = cluster.Start(ctx, cluster.Config{
 		NodeID:   id,
+		Shared:   map[string]string{"code-key": key},
 		Conn:     nc,
 		Hub:      hub,
 		Lessons:  cluster.StoredLessons(db),
@@ -123,4 +136,16 @@ func adoptUnhosted(ctx context.Context, db *storage.DB, node *cluster.Node, log 
 	if n := node.HostUnhosted(ctx, ids); n > 0 {
 		log.Info("hosting lessons that no node hosted", "lessons", n)
 	}
+}
+
+// codeKeyFingerprint identifies the data folder's code key without
+// telling it: every node must have the same key (class codes, personal
+// links and device cookies sealed on one node are opened on another).
+func codeKeyFingerprint(dataDir string) (string, error) {
+	raw, err := os.ReadFile(filepath.Join(dataDir, "code-key"))
+	if err != nil {
+		return "", fmt.Errorf("code key: %w", err)
+	}
+	sum := sha256.Sum256([]byte("ersatzraum code-key fingerprint:" + strings.TrimSpace(string(raw))))
+	return hex.EncodeToString(sum[:8]), nil
 }

@@ -217,10 +217,14 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	// (package cluster); this node's hub starts with the classes alone.
 	// The node subscribes before the classes are loaded, so that it misses
 	// no change made on another node meanwhile.
+	sealer, err := openSealer(cfg.data)
+	if err != nil {
+		return err
+	}
 	var node *cluster.Node
 	if cfg.cluster.nats != "" {
 		var leave func()
-		if node, leave, err = joinCluster(ctx, &cfg.cluster, db, hub, writer, log); err != nil {
+		if node, leave, err = joinCluster(ctx, &cfg.cluster, cfg.data, db, hub, writer, log); err != nil {
 			return err
 		}
 		// Deferred after the writer's Close: runs before it, so the
@@ -237,10 +241,6 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	startIdleLessons(ctx, cfg.keep.idleHours, hub, adopt)
 	fileStore := files.New(filepath.Join(cfg.data, datadir.FilesDir))
 	defer startRetention(ctx, cfg.keep, db, fileStore, log)()
-	sealer, err := openSealer(cfg.data)
-	if err != nil {
-		return err
-	}
 	accts.Devices = sealer // device cookies (accounts/device.go)
 
 	var webFiles fs.FS = web.Files

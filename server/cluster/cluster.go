@@ -45,6 +45,8 @@ const (
 	// Bucket is the JetStream key-value bucket of the leases: key the
 	// lesson id, value the hosting node and its claim.
 	Bucket = "ersatzraum-leases"
+	// ConfigBucket keeps what all nodes must share (Config.Shared).
+	ConfigBucket = "ersatzraum-config"
 )
 
 // ErrNotRunning is what Lessons.Load answers for a lesson that has ended
@@ -83,7 +85,11 @@ type Config struct {
 	// node silent for DeadAfter (default 4 heartbeats) counts as gone.
 	Heartbeat time.Duration
 	DeadAfter time.Duration
-	Log       *slog.Logger
+	// Shared names what every node must have alike (the code key's
+	// fingerprint): the first node records it in the config bucket, and
+	// a node with something else refuses to start.
+	Shared map[string]string
+	Log    *slog.Logger
 }
 
 var nodeIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -147,6 +153,9 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkShared(ctx, cfg); err != nil {
+		return nil, err
+	}
 	n := &Node{
 		cfg: cfg, id: cfg.NodeID, nc: cfg.Conn, hub: cfg.Hub, kv: kv, log: cfg.Log.With("node", cfg.NodeID),
 		ttl: cfg.LeaseTTL, margin: cfg.LeaseTTL / 5, epoch: time.Now(),
@@ -208,6 +217,42 @@ func openBucket(ctx context.Context, cfg Config) (jetstream.KeyValue, error) {
 		return nil, fmt.Errorf("lease bucket %s keeps leases for %s, this node was started with %s: start every node with the same lease time, or remove the bucket while no node runs", Bucket, st.TTL(), cfg.LeaseTTL)
 	}
 	return kv, nil
+}
+
+// checkShared compares what this node must share with the others with
+// what the first node recorded (and records it, being the first).
+func checkShared(ctx context.Context, cfg Config) error {
+	if len(cfg.Shared) == 0 {
+		return nil
+	}
+	js, err := jetstream.New(cfg.Conn)
+	if err != nil {
+		return fmt.Errorf("jetstream: %w", err)
+	}
+	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket: ConfigBucket, Description: "what every ersatzraum node must have alike", History: 1,
+		Storage: jetstream.FileStorage, Replicas: cfg.Replicas,
+	})
+	if err != nil {
+		return fmt.Errorf("config bucket %s: %w", ConfigBucket, err)
+	}
+	for name, want := range cfg.Shared {
+		_, err := kv.Create(ctx, name, []byte(want))
+		if err == nil {
+			continue
+		}
+		if !errors.Is(err, jetstream.ErrKeyExists) {
+			return fmt.Errorf("config bucket %s: %w", ConfigBucket, err)
+		}
+		e, err := kv.Get(ctx, name)
+		if err != nil {
+			return fmt.Errorf("config bucket %s: %w", ConfigBucket, err)
+		}
+		if string(e.Value()) != want {
+			return fmt.Errorf("this node's %s differs from the other nodes' (fingerprint %s, theirs %s): copy it from the first node's data folder before starting", name, want, e.Value())
+		}
+	}
+	return nil
 }
 
 // ID is this node's id.

@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -226,5 +229,36 @@ func post(t *testing.T, hc *http.Client, c *child, path, body string, out any) {
 	}
 	if err := json.Unmarshal(b, out); err != nil {
 		t.Fatalf("POST %s: %v %s", path, err, b)
+	}
+}
+
+// A node whose code key is not the others' refuses to start: it could
+// not open the class codes and personal links the others sealed.
+func TestNodeWithAnotherCodeKeyRefusesToStart(t *testing.T) {
+	tc := newCluster(t)
+	tc.start("key-a")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "code-key"), []byte(strings.Repeat("ab", 32)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bin, _ := os.Executable()
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", dir,
+		"--postgres", tc.postgres, "--nats", natsSrv.URL(), "--node-id", "key-b", "--nats-lease", testLease.String())
+	cmd.Env = append(os.Environ(), serveEnv+"=1")
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case err := <-exited:
+		if err == nil || !strings.Contains(stderr.String(), "code-key differs from the other nodes'") {
+			t.Fatalf("exit %v, stderr:\n%s", err, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("a node with another code key is running:\n%s", stderr.String())
 	}
 }

@@ -52,13 +52,19 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// cluster is the database and data folders of a test's nodes. Every node
-// has its own data folder with the same code key (docs/admin.md: copied
-// from the first node), on the one database and the one NATS.
+// testCluster is the database of a test's nodes. Every node has its own
+// data folder with the same code key (docs/admin.md: copied from the
+// first node), on the one database and the one NATS. The key is the
+// package's: all tests share the NATS server, where the first node
+// recorded its key's fingerprint.
 type testCluster struct {
 	t        *testing.T
 	postgres string
-	key      []byte
+}
+
+var codeKey struct {
+	sync.Mutex
+	b []byte
 }
 
 func newCluster(t *testing.T) *testCluster {
@@ -70,8 +76,10 @@ func (tc *testCluster) start(name string) *child {
 	t := tc.t
 	t.Helper()
 	dir := t.TempDir()
-	if tc.key != nil {
-		if err := os.WriteFile(filepath.Join(dir, "code-key"), tc.key, 0o600); err != nil {
+	codeKey.Lock()
+	defer codeKey.Unlock()
+	if codeKey.b != nil {
+		if err := os.WriteFile(filepath.Join(dir, "code-key"), codeKey.b, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -141,8 +149,8 @@ func (tc *testCluster) start(name string) *child {
 			t.Fatalf("node %s not healthy within 10 s", name)
 		}
 	}
-	if tc.key == nil {
-		if tc.key, err = os.ReadFile(filepath.Join(dir, "code-key")); err != nil {
+	if codeKey.b == nil {
+		if codeKey.b, err = os.ReadFile(filepath.Join(dir, "code-key")); err != nil {
 			t.Fatal(err)
 		}
 	}
