@@ -254,6 +254,14 @@ func (n *Node) stepDown(l *lease, why string) {
 	n.forget(l)
 	n.hub.DropLesson(l.id, "the lesson moves to another server")
 	n.log.Warn("stopped hosting lesson", "lesson", l.id, "why", why)
+	// The next host reads the roll call from storage once the lease has
+	// run out, at least the margin from now: what this node still has
+	// queued must be written by then.
+	start := time.Now()
+	n.cfg.Flush()
+	if took := time.Since(start); took > n.margin {
+		n.log.Error("roll-call writes of a lesson handed over took longer than the lease margin; the next host may have read the roll call without them", "lesson", l.id, "took", took, "margin", n.margin)
+	}
 }
 
 // release gives back the lease of a lesson that ended here: its end is
