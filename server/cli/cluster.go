@@ -108,7 +108,7 @@ func joinCluster(ctx context.Context, c *clusterConfig, dataDir string, db *stor
 		Conn:     nc,
 		Hub:      hub,
 		Lessons:  cluster.StoredLessons(db),
-		Flush:    writer.Sync,
+		RollCall: writer,
 		LeaseTTL: c.lease,
 		Replicas: c.replicas,
 		Log:      log,

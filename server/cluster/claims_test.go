@@ -35,7 +35,7 @@ func startNode(t *testing.T, id string, db *storage.DB) *node {
 	w := roster.NewWriter(db, log, nil)
 	hub := signaling.NewHub(w, log)
 	n, err := cluster.Start(context.Background(), cluster.Config{
-		NodeID: id, Conn: nc, Hub: hub, Lessons: cluster.StoredLessons(db), Flush: w.Sync,
+		NodeID: id, Conn: nc, Hub: hub, Lessons: cluster.StoredLessons(db), RollCall: w,
 		LeaseTTL: testLease, Heartbeat: 250 * time.Millisecond, Log: log,
 	})
 	if err != nil {

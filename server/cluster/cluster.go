@@ -70,11 +70,11 @@ type Config struct {
 	NodeID string
 	Conn   *nats.Conn
 	Hub    *signaling.Hub
-	// Lessons reads storage; Flush waits until every roll-call change
-	// queued so far is stored (roster.Writer.Sync), before a lease is
-	// given up.
-	Lessons Lessons
-	Flush   func()
+	// Lessons reads storage; RollCall is the roster writer: flushed
+	// before a lease is given up, and no client is told of a change
+	// before it is written (commit.go). Nil: neither (tests of leases).
+	Lessons  Lessons
+	RollCall RollCall
 	// LeaseTTL is how long a lease lives without renewal; the bucket is
 	// created with it and a node with another value refuses to start.
 	LeaseTTL time.Duration
@@ -142,9 +142,6 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 	}
 	if cfg.Replicas <= 0 {
 		cfg.Replicas = 1
-	}
-	if cfg.Flush == nil {
-		cfg.Flush = func() {}
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
@@ -280,7 +277,7 @@ func (n *Node) Close() {
 		n.forget(l)
 		n.hub.DropLesson(l.id, "server restarting")
 	}
-	n.cfg.Flush()
+	n.flush()
 	for _, l := range leases {
 		n.deleteLease(l)
 	}
@@ -293,6 +290,13 @@ func (n *Node) Close() {
 func (n *Node) unsubscribe() {
 	for _, s := range n.subs {
 		s.Unsubscribe()
+	}
+}
+
+// flush waits until the roll call queued so far is written.
+func (n *Node) flush() {
+	if n.cfg.RollCall != nil {
+		n.cfg.RollCall.Sync()
 	}
 }
 

@@ -258,7 +258,7 @@ func (n *Node) stepDown(l *lease, why string) {
 	// run out, at least the margin from now: what this node still has
 	// queued must be written by then.
 	start := time.Now()
-	n.cfg.Flush()
+	n.flush()
 	if took := time.Since(start); took > n.margin {
 		n.log.Error("roll-call writes of a lesson handed over took longer than the lease margin; the next host may have read the roll call without them", "lesson", l.id, "took", took, "margin", n.margin)
 	}
@@ -278,7 +278,7 @@ func (n *Node) release(l *lease) {
 	}
 	n.ended[l.id] = now
 	n.mu.Unlock()
-	n.cfg.Flush()
+	n.flush()
 	n.deleteLease(l)
 	n.log.Info("lesson ended", "lesson", l.id)
 }

@@ -87,7 +87,7 @@ func (k *link) hello(b []byte) {
 			return
 		}
 	}
-	k.local = k.n.hub.Connect(k.c, k.id)
+	k.local = k.n.hub.Connect(k.n.held(k.c), k.id)
 	k.local.Receive(b)
 }
 

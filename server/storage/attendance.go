@@ -20,6 +20,10 @@ type Event = roster.Event
 // PutAttendance inserts or replaces a roll-call line. The roll call writes
 // whole lines, so the last write for a participant always wins.
 func (s *DB) PutAttendance(ctx context.Context, a Attendance) error {
+	return putAttendance(ctx, s.sql, a)
+}
+
+func putAttendance(ctx context.Context, ex execer, a Attendance) error {
 	if a.ResumeHash == nil {
 		// Never joined, or sent out: no way to resume, but the column
 		// holds a value.
@@ -29,7 +33,7 @@ func (s *DB) PutAttendance(ctx context.Context, a Attendance) error {
 	if !a.LeftAt.IsZero() {
 		left = a.LeftAt.UnixMilli()
 	}
-	_, err := s.sql.ExecContext(ctx,
+	_, err := ex.ExecContext(ctx,
 		`INSERT INTO attendance (lesson_id, participant_id, name, status, camera, joined_at, left_at, resume_hash, listed)
 		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		 ON CONFLICT (lesson_id, participant_id) DO UPDATE SET
@@ -70,8 +74,10 @@ func millisOrZero(t time.Time) int64 {
 }
 
 // PutEvent appends an event to a lesson's roll-call history.
-func (s *DB) PutEvent(ctx context.Context, e Event) error {
-	_, err := s.sql.ExecContext(ctx,
+func (s *DB) PutEvent(ctx context.Context, e Event) error { return putEvent(ctx, s.sql, e) }
+
+func putEvent(ctx context.Context, ex execer, e Event) error {
+	_, err := ex.ExecContext(ctx,
 		`INSERT INTO attendance_events (lesson_id, participant_id, kind, status, at) VALUES ($1, $2, $3, $4, $5)`,
 		e.LessonID, e.ParticipantID, e.Kind, e.Status, e.At.UnixMilli())
 	return err
