@@ -61,7 +61,8 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	if need := uint64(cfg.Teachers + cfg.Students + cfg.ChatClasses*(chatClassSize+1) + 64); fileLimit != 0 && fileLimit < need {
 		r.progress("warning: open-file limit %d is below the %d this drill needs", fileLimit, need)
 	}
-	if r.dialer, err = newDialer(base, cfg.SourceAddrs, cfg.Timeout); err != nil {
+	spread, _ := cfg.spread() // checked by validate
+	if r.dialer, err = newDialer(base, spread, cfg.SourceAddrs, cfg.Timeout); err != nil {
 		return Report{}, err
 	}
 	began := time.Now()
