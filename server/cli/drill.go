@@ -21,7 +21,7 @@ func drillFlags(stderr io.Writer) (*flag.FlagSet, *drill.Config, *bool) {
 	fs := flag.NewFlagSet("drill", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.URL, "url", "", "`URL` of the server to drill (default: the server of --login-link, else "+drill.DefaultURL+")")
-	fs.Func("spread", "comma-separated base `URLS` of more nodes of the same service (serve --nats): connections go to --url and these in turn, as a load balancer would send them", func(v string) error {
+	fs.Func("spread", "comma-separated base `URLS` of more nodes of the same service (serve --nats): lessons are started and connections go to --url and these in turn, as a load balancer would send them", func(v string) error {
 		cfg.Spread = splitList(v)
 		return nil
 	})

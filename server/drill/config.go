@@ -21,8 +21,9 @@ type Config struct {
 	// URL is the server's base URL, http or https.
 	URL string
 	// Spread are the base URLs of more nodes of the same service (serve
-	// --nats): the WebSocket connections go to URL and these in turn, as
-	// a load balancer would send them; logins and lessons go to URL.
+	// --nats): the lessons are started and the WebSocket connections go
+	// to URL and these in turn, as a load balancer would send them; the
+	// login and /metrics go to URL.
 	Spread []string
 	// LoginLink is a one-time teacher login link as the server prints it
 	// at start (http://HOST/login?token=...).

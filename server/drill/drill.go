@@ -69,7 +69,11 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	if r.cookie, err = login(ctx, r.hc, cfg.LoginLink); err != nil {
 		return Report{}, err
 	}
-	all, err := createLessons(ctx, r.hc, r.base, r.cookie, cfg.Teachers+cfg.ChatClasses)
+	bases := []string{r.base}
+	for _, u := range spread {
+		bases = append(bases, u.String())
+	}
+	all, err := createLessons(ctx, r.hc, bases, r.cookie, cfg.Teachers+cfg.ChatClasses)
 	if err != nil {
 		return Report{}, err
 	}

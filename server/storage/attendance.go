@@ -24,6 +24,20 @@ func (s *DB) PutAttendance(ctx context.Context, a Attendance) error {
 }
 
 func putAttendance(ctx context.Context, ex execer, a Attendance) error {
+	_, err := ex.ExecContext(ctx,
+		`INSERT INTO attendance (lesson_id, participant_id, name, status, camera, joined_at, left_at, resume_hash, listed)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		 ON CONFLICT (lesson_id, participant_id) DO UPDATE SET
+		   name = excluded.name, status = excluded.status, camera = excluded.camera,
+		   joined_at = excluded.joined_at, left_at = excluded.left_at, resume_hash = excluded.resume_hash,
+		   listed = excluded.listed`,
+		attendanceArgs(a)...)
+	return err
+}
+
+// attendanceArgs are a line's values in the column order of the
+// attendance table's inserts.
+func attendanceArgs(a Attendance) []any {
 	if a.ResumeHash == nil {
 		// Never joined, or sent out: no way to resume, but the column
 		// holds a value.
@@ -33,15 +47,7 @@ func putAttendance(ctx context.Context, ex execer, a Attendance) error {
 	if !a.LeftAt.IsZero() {
 		left = a.LeftAt.UnixMilli()
 	}
-	_, err := ex.ExecContext(ctx,
-		`INSERT INTO attendance (lesson_id, participant_id, name, status, camera, joined_at, left_at, resume_hash, listed)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-		 ON CONFLICT (lesson_id, participant_id) DO UPDATE SET
-		   name = excluded.name, status = excluded.status, camera = excluded.camera,
-		   joined_at = excluded.joined_at, left_at = excluded.left_at, resume_hash = excluded.resume_hash,
-		   listed = excluded.listed`,
-		a.LessonID, a.ParticipantID, a.Name, a.Status, a.Camera, millisOrZero(a.JoinedAt), left, a.ResumeHash, a.Listed)
-	return err
+	return []any{a.LessonID, a.ParticipantID, a.Name, a.Status, a.Camera, millisOrZero(a.JoinedAt), left, a.ResumeHash, a.Listed}
 }
 
 // LessonAttendance returns a lesson's roll call in join order.

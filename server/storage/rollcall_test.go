@@ -20,9 +20,13 @@ func TestWriteRollCallInOneTransaction(t *testing.T) {
 		first := roster.Line{LessonID: "l1", ParticipantID: "p1", Name: "Ada", Status: "present", JoinedAt: at}
 		second := first
 		second.Status = "excused"
+		cem := roster.Line{LessonID: "l1", ParticipantID: "p0", Name: "Cem", Status: "late", JoinedAt: at}
 		if err := db.WriteRollCall(ctx, []roster.Change{
 			{Line: &first},
 			{Event: &roster.Event{LessonID: "l1", ParticipantID: "p1", Kind: roster.EventJoin, At: at}},
+			{Line: &cem},
+			{Event: &roster.Event{LessonID: "l1", ParticipantID: "p0", Kind: roster.EventJoin, At: at}},
+			{Event: &roster.Event{LessonID: "l1", ParticipantID: "p1", Kind: roster.EventStatus, Status: "excused", At: at}},
 			{Line: &second},
 			{LockID: "l1", Locked: true},
 			{EndID: "l1", EndAt: at},
@@ -31,12 +35,12 @@ func TestWriteRollCallInOneTransaction(t *testing.T) {
 			t.Fatal(err)
 		}
 		lines, err := db.LessonAttendance(ctx, "l1")
-		if err != nil || len(lines) != 1 || lines[0].Status != "excused" {
-			t.Fatalf("lines %v %+v, want Ada excused", err, lines)
+		if err != nil || len(lines) != 2 || lines[0].Name != "Cem" || lines[1].Status != "excused" {
+			t.Fatalf("lines %v %+v, want Cem late and Ada excused", err, lines)
 		}
 		events, err := db.LessonEvents(ctx, "l1")
-		if err != nil || len(events) != 1 {
-			t.Fatalf("events %v %+v", err, events)
+		if err != nil || len(events) != 3 || events[0].ParticipantID != "p1" || events[1].ParticipantID != "p0" || events[2].Kind != roster.EventStatus {
+			t.Fatalf("events %v %+v, want them in the order written", err, events)
 		}
 		l, err := db.Lesson(ctx, "l1")
 		if err != nil || !l.Locked || !l.EndedAt.Equal(at) {
@@ -48,8 +52,8 @@ func TestWriteRollCallInOneTransaction(t *testing.T) {
 		if err := db.WriteRollCall(ctx, []roster.Change{{Line: &ben}, {Line: &orphan}}); err == nil {
 			t.Fatal("a line of a lesson that does not exist was written")
 		}
-		if lines, _ := db.LessonAttendance(ctx, "l1"); len(lines) != 1 {
-			t.Fatalf("a failed batch left %d lines, want the 1 from before", len(lines))
+		if lines, _ := db.LessonAttendance(ctx, "l1"); len(lines) != 2 {
+			t.Fatalf("a failed batch left %d lines, want the 2 from before", len(lines))
 		}
 	})
 }
