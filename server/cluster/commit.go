@@ -18,24 +18,28 @@ import (
 // next host restores it from storage. While the writer has nothing
 // queued (most of the time) a message passes at once; otherwise it waits
 // for the writer's current batch (one transaction for all that queued
-// up: roster.BatchStore), a few milliseconds.
+// up: roster.BatchStore), a few milliseconds. Only the changes of the
+// client's own lesson count.
 
 // RollCall is the roster writer as the cluster needs it (roster.Writer).
 type RollCall interface {
 	// Sync waits until everything queued so far is written.
 	Sync()
-	// Queued counts the changes queued so far; AfterWritten calls done
-	// once the first n are written and reports true, or reports false
-	// when they are written already.
-	Queued() uint64
+	// QueuedFor numbers the latest change of a lesson still queued (0:
+	// none; "": any lesson's); AfterWritten calls done once the changes
+	// up to number n are written and reports true, or reports false when
+	// they are written already.
+	QueuedFor(lesson string) uint64
 	AfterWritten(n uint64, done func()) bool
 }
 
-// heldConn delays a Conn's messages until the roll-call changes queued
-// before each are written.
+// heldConn delays a Conn's messages until the roll-call changes of its
+// lesson queued before each are written. Only the lesson's own: a burst
+// of joins in one lesson does not hold back the signals of another.
 type heldConn struct {
-	inner signaling.Conn
-	roll  RollCall
+	inner  signaling.Conn
+	roll   RollCall
+	lesson string // "": any lesson's changes
 
 	// mu guards pending and orders delivery: a message is handed to inner
 	// under mu, after every message before it.
@@ -52,17 +56,18 @@ type heldMsg struct {
 	reason string
 }
 
-// held wraps a client's Conn for this node's hub; without a RollCall it
-// is the Conn as it is.
-func (n *Node) held(c signaling.Conn) signaling.Conn {
+// held wraps a client's Conn for this node's hub, for a client of
+// lesson ("" when not known: then it waits for every lesson's changes);
+// without a RollCall it is the Conn as it is.
+func (n *Node) held(c signaling.Conn, lesson string) signaling.Conn {
 	if n.cfg.RollCall == nil {
 		return c
 	}
-	return &heldConn{inner: c, roll: n.cfg.RollCall}
+	return &heldConn{inner: c, roll: n.cfg.RollCall, lesson: lesson}
 }
 
 func (c *heldConn) Send(msg []byte) bool {
-	after := c.roll.Queued()
+	after := c.roll.QueuedFor(c.lesson)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gone {

@@ -49,15 +49,18 @@ func (r *recorder) seen() (string, string) {
 }
 
 // A message goes out at once while nothing is queued for storage; one
-// sent after a roll-call change waits until that change is written, and
-// so do the messages and the close after it, in their order.
+// sent after a roll-call change of its lesson waits until that change is
+// written, and so do the messages and the close after it, in their order;
+// a client of another lesson does not wait.
 func TestMessagesWaitForTheRollCallBeforeThem(t *testing.T) {
 	store := gatedStore{gate: make(chan struct{})}
 	w := roster.NewWriter(store, slog.New(slog.DiscardHandler), nil)
 	defer w.Close()
 	n := &Node{cfg: Config{RollCall: w}}
 	rec := &recorder{}
-	c := n.held(rec)
+	c := n.held(rec, "l")
+	other := &recorder{}
+	o := n.held(other, "other")
 
 	c.Send([]byte("before"))
 	if got, _ := rec.seen(); got != "before" {
@@ -67,6 +70,10 @@ func TestMessagesWaitForTheRollCallBeforeThem(t *testing.T) {
 	c.Send([]byte("welcome"))
 	c.Send([]byte("next"))
 	c.Close(1000, "bye")
+	o.Send([]byte("signal"))
+	if got, _ := other.seen(); got != "signal" {
+		t.Fatalf("a client of another lesson got %q; it waits for nothing of lesson l", got)
+	}
 	time.Sleep(50 * time.Millisecond) // time enough to go out wrongly
 	if got, closed := rec.seen(); got != "before" || closed != "" {
 		t.Fatalf("before the line was written the client got %q, closed %q", got, closed)

@@ -42,7 +42,7 @@ func (n *Node) fromClient(l *lease, m *nats.Msg) {
 		n.saw(node) // its heartbeat may not have come yet
 		id := signaling.Identity{TeacherID: m.Header.Get(hTeacher)}
 		id.Addr, _ = netip.ParseAddr(m.Header.Get(hAddr))
-		s := n.hub.Connect(n.held(&remoteConn{n: n, node: node, conn: conn}), id)
+		s := n.hub.Connect(n.held(&remoteConn{n: n, node: node, conn: conn}, l.id), id)
 		l.mu.Lock()
 		old := l.remotes[key]
 		l.remotes[key] = &remote{session: s, node: node}

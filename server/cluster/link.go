@@ -73,7 +73,8 @@ func (k *link) Joined() bool {
 // which also gives every refusal (not a hello, no such lesson, guessing)
 // its usual answer.
 func (k *link) hello(b []byte) {
-	if id := k.n.lessonOf(b, k.id); id != "" {
+	id := k.n.lessonOf(b, k.id)
+	if id != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), k.n.ttl+2*k.n.cfg.DeadAfter)
 		err := k.place(ctx, id, b)
 		cancel()
@@ -87,7 +88,7 @@ func (k *link) hello(b []byte) {
 			return
 		}
 	}
-	k.local = k.n.hub.Connect(k.n.held(k.c), k.id)
+	k.local = k.n.hub.Connect(k.n.held(k.c, id), k.id)
 	k.local.Receive(b)
 }
 

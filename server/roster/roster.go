@@ -109,6 +109,9 @@ type Writer struct {
 	queue   []job
 	closed  bool
 	waiters []waiter
+	// last is the number (in queued's count) of each lesson's latest
+	// change not yet written.
+	last map[string]uint64
 	// queued and written change under mu and are read without it.
 	queued, written atomic.Uint64
 }
@@ -124,7 +127,7 @@ func NewWriter(store Store, log *slog.Logger, observe Observer) *Writer {
 	if observe == nil {
 		observe = func(string, time.Duration, error) {}
 	}
-	w := &Writer{store: store, log: log, observe: observe, wake: make(chan struct{}, 1), stopped: make(chan struct{})}
+	w := &Writer{store: store, log: log, observe: observe, wake: make(chan struct{}, 1), stopped: make(chan struct{}), last: make(map[string]uint64)}
 	go w.run()
 	return w
 }
@@ -148,6 +151,30 @@ func (w *Writer) RecordLock(lessonID string, locked bool) {
 // Queued is how many changes have been queued so far: everything queued
 // before a moment is written once Written(Queued()) of that moment holds.
 func (w *Writer) Queued() uint64 { return w.queued.Load() }
+
+// QueuedFor is Queued for one lesson's changes: they are all written
+// once Written(QueuedFor(lesson)) holds (changes are written in order).
+// It is 0 when nothing of the lesson waits; "" means every lesson's.
+func (w *Writer) QueuedFor(lesson string) uint64 {
+	if lesson == "" {
+		return w.Queued()
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.last[lesson]
+}
+
+func (c Change) lesson() string {
+	switch {
+	case c.Line != nil:
+		return c.Line.LessonID
+	case c.Event != nil:
+		return c.Event.LessonID
+	case c.EndID != "":
+		return c.EndID
+	}
+	return c.LockID
+}
 
 // Written reports whether the first n changes queued are done: stored,
 // or given up after the retries (and logged).
@@ -183,7 +210,10 @@ func (w *Writer) push(j job) bool {
 		return false
 	}
 	w.queue = append(w.queue, j)
-	w.queued.Add(1)
+	n := w.queued.Add(1)
+	if id := j.lesson(); id != "" {
+		w.last[id] = n
+	}
 	w.mu.Unlock()
 	select {
 	case w.wake <- struct{}{}:
@@ -279,6 +309,11 @@ func (w *Writer) writeBatches(store BatchStore, batch []job) {
 func (w *Writer) done(n uint64) {
 	w.mu.Lock()
 	written := w.written.Add(n)
+	for id, last := range w.last {
+		if last <= written {
+			delete(w.last, id)
+		}
+	}
 	var ready []func()
 	keep := w.waiters[:0]
 	for _, wt := range w.waiters {

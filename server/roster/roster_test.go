@@ -163,9 +163,11 @@ func TestWriterBatchesAndCounts(t *testing.T) {
 	for _, name := range []string{"b", "c", "d"} {
 		w.Record(Line{LessonID: "l", ParticipantID: name, Name: name})
 	}
-	n := w.Queued()
-	if n != 4 || w.Written(1) {
-		t.Fatalf("queued %d, written(1) %v; want 4 queued and nothing written yet", n, w.Written(1))
+	w.RecordLock("other", true)
+	n := w.QueuedFor("l")
+	if n != 4 || w.Queued() != 5 || w.QueuedFor("other") != 5 || w.QueuedFor("none") != 0 || w.Written(1) {
+		t.Fatalf("lesson l's latest change is number %d, all %d, other's %d; written(1) %v; want 4, 5, 5 and nothing written yet",
+			n, w.Queued(), w.QueuedFor("other"), w.Written(1))
 	}
 	called := make(chan struct{})
 	if !w.AfterWritten(n, func() { close(called) }) {
@@ -176,9 +178,13 @@ func TestWriterBatchesAndCounts(t *testing.T) {
 	if !w.Written(n) || w.AfterWritten(n, func() { t.Error("called for what was written already") }) {
 		t.Fatal("after the waiter was called, not everything counts as written")
 	}
+	w.Sync()
+	if w.QueuedFor("l") != 0 || w.QueuedFor("other") != 0 {
+		t.Fatal("a lesson whose changes are all written still counts one as queued")
+	}
 	store.mu.Lock()
 	if got := fmt.Sprint(store.batches); got != "[[a] [b c d]]" {
-		t.Errorf("batches %s, want [[a] [b c d]]", got)
+		t.Errorf("batches %s, want [[a] [b c d]] (and the lock with the second)", got)
 	}
 	store.mu.Unlock()
 
