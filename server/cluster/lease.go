@@ -296,7 +296,15 @@ func (n *Node) forget(l *lease) {
 func (n *Node) deleteLease(l *lease) {
 	ctx, cancel := context.WithTimeout(context.Background(), n.ttl/4)
 	defer cancel()
-	if err := n.kv.Delete(ctx, l.id, jetstream.LastRevision(l.rev)); err != nil {
+	err := n.kv.Delete(ctx, l.id, jetstream.LastRevision(l.rev))
+	if errors.Is(err, jetstream.ErrKeyExists) || errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
+		// A renewal whose answer was lost was stored after all: still
+		// this claim's value, under a newer revision.
+		if e, gerr := n.kv.Get(ctx, l.id); gerr == nil && bytes.Equal(e.Value(), l.value) {
+			err = n.kv.Delete(ctx, l.id, jetstream.LastRevision(e.Revision()))
+		}
+	}
+	if err != nil {
 		n.log.Warn("lease not given back; it runs out by itself", "lesson", l.id, "err", err)
 	}
 }
