@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -60,6 +61,8 @@ func (s *syncBuffer) String() string {
 type testCluster struct {
 	t        *testing.T
 	postgres string
+	nats     string        // "": the package's NATS
+	lease    time.Duration // 0: testLease
 }
 
 var codeKey struct {
@@ -78,7 +81,7 @@ func (tc *testCluster) start(name string) *child {
 	dir := t.TempDir()
 	codeKey.Lock()
 	defer codeKey.Unlock()
-	if codeKey.b != nil {
+	if codeKey.b != nil { // on another NATS too: any key shared by the nodes
 		if err := os.WriteFile(filepath.Join(dir, "code-key"), codeKey.b, 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -89,15 +92,22 @@ func (tc *testCluster) start(name string) *child {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	bin, env := os.Getenv("ERSATZRAUM_BIN"), os.Environ()
+	bin := os.Getenv("ERSATZRAUM_BIN")
+	// serve refuses ERSATZRAUM_ variables it does not know: not this
+	// test's own knob.
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, killScaleEnv+"=") })
 	if bin == "" {
 		if bin, err = os.Executable(); err != nil {
 			t.Fatal(err)
 		}
 		env = append(env, serveEnv+"=1")
 	}
+	natsURL, lease := tc.nats, tc.lease
+	if natsURL == "" {
+		natsURL, lease = natsSrv.URL(), testLease
+	}
 	cmd := exec.Command(bin, "serve", "--addr", addr, "--data", dir, "--log-level", "info",
-		"--postgres", tc.postgres, "--nats", natsSrv.URL(), "--node-id", name, "--nats-lease", testLease.String())
+		"--postgres", tc.postgres, "--nats", natsURL, "--node-id", name, "--nats-lease", lease.String())
 	cmd.Env = env
 	c := &child{name: name, url: "http://" + addr, cmd: cmd, done: make(chan struct{}), logs: &syncBuffer{}}
 	cmd.Stderr = c.logs
@@ -229,6 +239,12 @@ type peer struct {
 }
 
 func dial(t *testing.T, c *child, name string, hc *http.Client) (*peer, error) {
+	return dialFrom(t, c, name, hc, nil)
+}
+
+// dialFrom dials from a local address of its own (nil: any): a node lets
+// each address open only so many connections a second.
+func dialFrom(t *testing.T, c *child, name string, hc *http.Client, local net.Addr) (*peer, error) {
 	t.Helper()
 	u := "ws" + strings.TrimPrefix(c.url, "http") + "/ws"
 	h := http.Header{}
@@ -238,7 +254,12 @@ func dial(t *testing.T, c *child, name string, hc *http.Client) (*peer, error) {
 			h.Add("Cookie", ck.String())
 		}
 	}
-	ws, _, err := websocket.DefaultDialer.Dial(u, h)
+	d := *websocket.DefaultDialer
+	if local != nil {
+		nd := &net.Dialer{LocalAddr: local, Timeout: 10 * time.Second}
+		d.NetDialContext = nd.DialContext
+	}
+	ws, _, err := d.Dial(u, h)
 	if err != nil {
 		return nil, err
 	}
@@ -285,6 +306,24 @@ func (p *peer) await(typ string) (protocol.Envelope, bool) {
 				return protocol.Envelope{}, false
 			}
 			if env.Type == typ {
+				return env, true
+			}
+		case <-timeout:
+			return protocol.Envelope{}, false
+		}
+	}
+}
+
+// await2 returns the next message of either type.
+func (p *peer) await2(a, b string) (protocol.Envelope, bool) {
+	timeout := time.After(20 * time.Second)
+	for {
+		select {
+		case env, open := <-p.in:
+			if !open {
+				return protocol.Envelope{}, false
+			}
+			if env.Type == a || env.Type == b {
 				return env, true
 			}
 		case <-timeout:
