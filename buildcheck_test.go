@@ -23,6 +23,7 @@ func TestServerCodeStaysOutOfWasm(t *testing.T) {
 		"ersatzraum/web",
 		"modernc.org/sqlite",
 		"github.com/jackc/pgx",
+		"github.com/nats-io",
 		"github.com/gorilla/websocket",
 		"database/sql", // database/sql/driver comes with pion's uuid dependency
 		"github.com/andybalholm/brotli",

@@ -21,6 +21,10 @@ func drillFlags(stderr io.Writer) (*flag.FlagSet, *drill.Config, *bool) {
 	fs := flag.NewFlagSet("drill", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.URL, "url", "", "`URL` of the server to drill (default: the server of --login-link, else "+drill.DefaultURL+")")
+	fs.Func("spread", "comma-separated base `URLS` of more nodes of the same service (serve --nats): lessons are started and connections go to --url and these in turn, as a load balancer would send them", func(v string) error {
+		cfg.Spread = splitList(v)
+		return nil
+	})
 	fs.StringVar(&cfg.LoginLink, "login-link", "", "one-time teacher login `LINK` the server printed at start (required; used up by the drill)")
 	fs.IntVar(&cfg.Teachers, "teachers", drill.DefaultTeachers, "`N` simulated teachers, one lesson each")
 	fs.IntVar(&cfg.Students, "students", drill.DefaultStudents, "`N` simulated students, spread evenly over the lessons")

@@ -13,12 +13,18 @@ const idleSweepEvery = 10 * time.Minute
 
 // startIdleLessons ends lessons nobody was connected to for hours (0: never),
 // now (restored lessons may be idle for days already) and every
-// idleSweepEvery until ctx ends.
-func startIdleLessons(ctx context.Context, hours int, hub *signaling.Hub) {
+// idleSweepEvery until ctx ends. adopt, if set, runs before each sweep:
+// with several nodes it brings the running lessons that no node hosts
+// into this hub, so that they end too.
+func startIdleLessons(ctx context.Context, hours int, hub *signaling.Hub, adopt func()) {
 	if hours <= 0 {
 		return
 	}
+	if adopt == nil {
+		adopt = func() {}
+	}
 	idle := time.Duration(hours) * time.Hour
+	adopt()
 	hub.EndIdleLessons(idle)
 	go func() {
 		t := time.NewTicker(idleSweepEvery)
@@ -28,6 +34,7 @@ func startIdleLessons(ctx context.Context, hours int, hub *signaling.Hub) {
 			case <-ctx.Done():
 				return
 			case <-t.C:
+				adopt()
 				hub.EndIdleLessons(idle)
 			}
 		}

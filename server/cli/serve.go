@@ -20,6 +20,7 @@ import (
 
 	"ersatzraum/server/accounts"
 	"ersatzraum/server/admission"
+	"ersatzraum/server/cluster"
 	"ersatzraum/server/datadir"
 	"ersatzraum/server/files"
 	"ersatzraum/server/httpapi"
@@ -46,6 +47,7 @@ type serveConfig struct {
 	keep           keepConfig
 	configFile     string
 	limits         limitsConfig
+	cluster        clusterConfig
 }
 
 func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
@@ -66,6 +68,7 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	cfg.tls.flags(fs)
 	cfg.keep.flags(fs)
 	cfg.limits.flags(fs)
+	cfg.cluster.flags(fs)
 	fs.StringVar(&cfg.configFile, "config", "", "`FILE` with settings as \"flag-name = value\" lines; every flag can also be set as ERSATZRAUM_FLAG_NAME in the environment (precedence: flag, environment, file)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: ersatzraum serve [flags]\n\nStarts the Ersatzraum server: the app, its API and the signaling WebSocket.\nOn an empty data folder it creates a teacher account; every start prints\na fresh one-time login link for it.\n\nFlags:\n")
@@ -117,7 +120,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	for _, check := range []func() error{cfg.turn.check, cfg.tls.check, cfg.keep.check, cfg.limits.check} {
+	for _, check := range []func() error{cfg.turn.check, cfg.tls.check, cfg.keep.check, cfg.limits.check, func() error { return cfg.cluster.check(cfg.postgres) }} {
 		if err := check(); err != nil {
 			fmt.Fprintln(stderr, "ersatzraum serve:", err)
 			return 2
@@ -211,16 +214,34 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	trusted, _ := admission.ParseTrusted(cfg.trustedProxies)
 	addrs := admission.Addresses{Trusted: trusted}
 	metricsAllow, _ := admission.ParseTrusted(cfg.metricsAllow)
-	if err := restoreHub(ctx, db, hub); err != nil {
-		return err
-	}
-	startIdleLessons(ctx, cfg.keep.idleHours, hub)
-	fileStore := files.New(filepath.Join(cfg.data, datadir.FilesDir))
-	defer startRetention(ctx, cfg.keep, db, fileStore, log)()
+	// With --nats, the lessons are hosted by whichever node claims them
+	// (package cluster); this node's hub starts with the classes alone.
+	// The node subscribes before the classes are loaded, so that it misses
+	// no change made on another node meanwhile.
 	sealer, err := openSealer(cfg.data)
 	if err != nil {
 		return err
 	}
+	var node *cluster.Node
+	if cfg.cluster.nats != "" {
+		var leave func()
+		if node, leave, err = joinCluster(ctx, &cfg.cluster, cfg.data, db, hub, writer, log); err != nil {
+			return err
+		}
+		// Deferred after the writer's Close: runs before it, so the
+		// lessons' roll calls are flushed while the writer still runs.
+		defer leave()
+	}
+	if err := restoreHub(ctx, db, hub, node == nil); err != nil {
+		return err
+	}
+	var adopt func()
+	if node != nil {
+		adopt = func() { adoptUnhosted(ctx, db, node, log) }
+	}
+	startIdleLessons(ctx, cfg.keep.idleHours, hub, adopt)
+	fileStore := files.New(filepath.Join(cfg.data, datadir.FilesDir))
+	defer startRetention(ctx, cfg.keep, db, fileStore, log)()
 	accts.Devices = sealer // device cookies (accounts/device.go)
 
 	var webFiles fs.FS = web.Files
@@ -234,9 +255,16 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 	if assets.WasmSize() == 0 {
 		log.Warn("web/app.wasm is missing from this build: pages will not start; build with `make build`")
 	}
+	var host httpapi.LessonHost = hub
+	var classHost httpapi.ClassHost = hub
+	var router signaling.Router
+	var ready func() error
+	if node != nil {
+		host, classHost, router, ready = node, node, node, node.Ready
+	}
 	srv := &httpapi.Server{
 		Classes:   db,
-		ClassHost: hub,
+		ClassHost: classHost,
 		Records:   db,
 		Checks:    db,
 		Board:     db,
@@ -246,9 +274,11 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 		Quota:     cfg.limits.quota(),
 		Accounts:  accts,
 		Lessons:   db,
-		Host:      hub,
+		Host:      host,
+		Ready:     ready,
 		Signaling: &signaling.Endpoint{
 			Hub:         hub,
+			Router:      router,
 			Identify:    httpapi.TeacherIdentity(accts),
 			CheckOrigin: signaling.AllowOrigins(splitList(cfg.allowedOrigins)),
 			ClientAddr:  addrs.Client,
@@ -313,6 +343,11 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 		}
 	}
 	log.Info("shutting down")
+	if node != nil {
+		// Hand the lessons back first (their clients are closed and come
+		// back through another node), then close what is left.
+		node.Close()
+	}
 	hub.Shutdown()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

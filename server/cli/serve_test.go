@@ -327,6 +327,11 @@ func TestWrongSettingsStopTheStartNamingThem(t *testing.T) {
 		{args: []string{"--config", filepath.Join(dir, "nope.conf")}, want: "config file"},
 		{env: "ERSATZRAUM_TRUN_ADDR=:3478", want: "ERSATZRAUM_TRUN_ADDR"},
 		{env: "ERSATZRAUM_KEEP_LESSONS=ein Jahr", want: "ERSATZRAUM_KEEP_LESSONS"},
+		// Several nodes (package cluster): only on one shared PostgreSQL.
+		{args: []string{"--nats", "nats://127.0.0.1:4222"}, want: "--nats needs --postgres"},
+		{args: []string{"--node-id", "a"}, want: "--node-id needs --nats"},
+		{args: []string{"--nats", "nats://127.0.0.1:4222", "--postgres", "postgres://x@127.0.0.1/x", "--node-id", "knoten 1"}, want: "--node-id"},
+		{args: []string{"--nats", "nats://127.0.0.1:4222", "--postgres", "postgres://x@127.0.0.1/x", "--nats-lease", "1s"}, want: "--nats-lease"},
 	} {
 		t.Run(strings.Join(c.args, " ")+c.env, func(t *testing.T) {
 			if c.env != "" {

@@ -20,6 +20,11 @@ import (
 type Config struct {
 	// URL is the server's base URL, http or https.
 	URL string
+	// Spread are the base URLs of more nodes of the same service (serve
+	// --nats): the lessons are started and the WebSocket connections go
+	// to URL and these in turn, as a load balancer would send them; the
+	// login and /metrics go to URL.
+	Spread []string
 	// LoginLink is a one-time teacher login link as the server prints it
 	// at start (http://HOST/login?token=...).
 	LoginLink string
@@ -75,12 +80,28 @@ const (
 	maxStudentRelayRate = 10
 )
 
+// spread parses Spread.
+func (c *Config) spread() ([]*url.URL, error) {
+	var out []*url.URL
+	for _, s := range c.Spread {
+		u, err := url.Parse(s)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("--spread %q is not an http(s) URL", s)
+		}
+		out = append(out, &url.URL{Scheme: u.Scheme, Host: u.Host})
+	}
+	return out, nil
+}
+
 func (c *Config) validate() (*url.URL, error) {
 	u, err := url.Parse(c.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("--url %q is not an http(s) URL", c.URL)
 	}
 	u = &url.URL{Scheme: u.Scheme, Host: u.Host}
+	if _, err := c.spread(); err != nil {
+		return nil, err
+	}
 	switch {
 	case c.LoginLink == "":
 		return nil, errors.New("--login-link is required: use the link the server prints at start")

@@ -22,21 +22,32 @@ import (
 // do not run out of the ~28,000 ephemeral ports of one address, and so
 // that the server's per-address connection limit sees several clients.
 type dialer struct {
-	ws      *websocket.Dialer
-	url     string // ws(s)://HOST/ws
-	origin  string
+	ws *websocket.Dialer
+	// nodes are the servers connections go to, in turn (several with
+	// Config.Spread, as a load balancer would spread them).
+	nodes   []wsNode
+	pick    atomic.Uint64
 	sources []net.Addr
-	target  string // resolved loopback HOST:PORT, when sources are used
+	// targets maps a node's HOST:PORT to its resolved loopback address,
+	// when sources are used.
+	targets map[string]string
 	next    atomic.Uint64
 }
 
-func newDialer(base *url.URL, sourceAddrs int, timeout time.Duration) (*dialer, error) {
-	d := &dialer{origin: base.String()}
-	scheme := "ws"
-	if base.Scheme == "https" {
-		scheme = "wss"
+type wsNode struct {
+	url    string // ws(s)://HOST/ws
+	origin string
+}
+
+func newDialer(base *url.URL, spread []*url.URL, sourceAddrs int, timeout time.Duration) (*dialer, error) {
+	d := &dialer{targets: make(map[string]string)}
+	for _, u := range append([]*url.URL{base}, spread...) {
+		scheme := "ws"
+		if u.Scheme == "https" {
+			scheme = "wss"
+		}
+		d.nodes = append(d.nodes, wsNode{url: scheme + "://" + u.Host + "/ws", origin: u.String()})
 	}
-	d.url = scheme + "://" + base.Host + "/ws"
 	d.ws = &websocket.Dialer{
 		HandshakeTimeout: timeout,
 		// Small buffers: 20,000 connections must fit on the drill's side
@@ -46,17 +57,20 @@ func newDialer(base *url.URL, sourceAddrs int, timeout time.Duration) (*dialer, 
 		WriteBufferPool: &sync.Pool{},
 	}
 	if sourceAddrs > 0 {
-		if err := d.useLoopbackSources(base, sourceAddrs); err != nil {
-			return nil, err
+		for _, u := range append([]*url.URL{base}, spread...) {
+			if err := d.useLoopbackSources(u, sourceAddrs); err != nil {
+				return nil, err
+			}
 		}
 	}
 	nd := &net.Dialer{Timeout: timeout, KeepAlive: -1}
 	d.ws.NetDialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-		if len(d.sources) == 0 {
+		target, ok := d.targets[addr]
+		if len(d.sources) == 0 || !ok {
 			return nd.DialContext(ctx, network, addr)
 		}
 		local := d.sources[d.next.Add(1)%uint64(len(d.sources))]
-		return (&net.Dialer{Timeout: timeout, KeepAlive: -1, LocalAddr: local}).DialContext(ctx, "tcp4", d.target)
+		return (&net.Dialer{Timeout: timeout, KeepAlive: -1, LocalAddr: local}).DialContext(ctx, "tcp4", target)
 	}
 	return d, nil
 }
@@ -88,20 +102,23 @@ func (d *dialer) useLoopbackSources(base *url.URL, n int) error {
 	if !target.IsValid() {
 		return nil
 	}
-	d.target = net.JoinHostPort(target.String(), port)
-	for i := range n {
-		d.sources = append(d.sources, &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(2+i))})
+	d.targets[net.JoinHostPort(host, port)] = net.JoinHostPort(target.String(), port)
+	if len(d.sources) == 0 {
+		for i := range n {
+			d.sources = append(d.sources, &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(2+i))})
+		}
 	}
 	return nil
 }
 
 // dial opens one connection; on failure it returns the reason to count.
 func (d *dialer) dial(ctx context.Context, cookie string) (*websocket.Conn, string) {
-	h := http.Header{"Origin": {d.origin}}
+	node := d.nodes[d.pick.Add(1)%uint64(len(d.nodes))]
+	h := http.Header{"Origin": {node.origin}}
 	if cookie != "" {
 		h.Set("Cookie", cookie)
 	}
-	ws, resp, err := d.ws.DialContext(ctx, d.url, h)
+	ws, resp, err := d.ws.DialContext(ctx, node.url, h)
 	if err == nil {
 		return ws, ""
 	}

@@ -61,14 +61,19 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	if need := uint64(cfg.Teachers + cfg.Students + cfg.ChatClasses*(chatClassSize+1) + 64); fileLimit != 0 && fileLimit < need {
 		r.progress("warning: open-file limit %d is below the %d this drill needs", fileLimit, need)
 	}
-	if r.dialer, err = newDialer(base, cfg.SourceAddrs, cfg.Timeout); err != nil {
+	spread, _ := cfg.spread() // checked by validate
+	if r.dialer, err = newDialer(base, spread, cfg.SourceAddrs, cfg.Timeout); err != nil {
 		return Report{}, err
 	}
 	began := time.Now()
 	if r.cookie, err = login(ctx, r.hc, cfg.LoginLink); err != nil {
 		return Report{}, err
 	}
-	all, err := createLessons(ctx, r.hc, r.base, r.cookie, cfg.Teachers+cfg.ChatClasses)
+	bases := []string{r.base}
+	for _, u := range spread {
+		bases = append(bases, u.String())
+	}
+	all, err := createLessons(ctx, r.hc, bases, r.cookie, cfg.Teachers+cfg.ChatClasses)
 	if err != nil {
 		return Report{}, err
 	}

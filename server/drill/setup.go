@@ -63,7 +63,9 @@ type lesson struct {
 }
 
 // createLessons starts n lessons through the API, a few at a time.
-func createLessons(ctx context.Context, hc *http.Client, base, cookie string, n int) ([]lesson, error) {
+// createLessons starts n lessons, in turn on each of bases (several
+// nodes: each node then hosts its share, as behind a load balancer).
+func createLessons(ctx context.Context, hc *http.Client, bases []string, cookie string, n int) ([]lesson, error) {
 	out := make([]lesson, n)
 	errs := make(chan error, n)
 	work := make(chan int)
@@ -71,7 +73,7 @@ func createLessons(ctx context.Context, hc *http.Client, base, cookie string, n 
 	for range min(n, 4) {
 		wg.Go(func() {
 			for i := range work {
-				l, err := createLesson(ctx, hc, base, cookie, "Drill "+strconv.Itoa(i+1))
+				l, err := createLesson(ctx, hc, bases[i%len(bases)], cookie, "Drill "+strconv.Itoa(i+1))
 				if err != nil {
 					errs <- err
 					continue

@@ -30,5 +30,11 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "storage unreachable", http.StatusServiceUnavailable)
 		return
 	}
+	if s.Ready != nil {
+		if err := s.Ready(); err != nil {
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+	}
 	w.Write([]byte("ready\n"))
 }

@@ -30,6 +30,15 @@ type LessonHost interface {
 	Live(lessonID string) bool
 }
 
+// HubLesson is a stored lesson as a hub hosts it after a restart (or on
+// another node: package cluster), its join code only as a hash.
+func HubLesson(l storage.Lesson) signaling.Lesson {
+	return signaling.Lesson{
+		ID: l.ID, TeacherID: l.TeacherID, Title: l.Title, CodeHash: l.CodeHash,
+		ClassID: l.ClassID, Lobby: true, Locked: l.Locked, Start: l.CreatedAt,
+	}
+}
+
 func (s *Server) createLesson(w http.ResponseWriter, r *http.Request) {
 	t, err := s.Accounts.TeacherFromRequest(r)
 	if err != nil {

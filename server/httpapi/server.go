@@ -72,6 +72,11 @@ type Server struct {
 	Quota Quota
 	Log   *slog.Logger
 
+	// Ready, when set, reports what else this node needs to take clients
+	// (NATS, with several nodes: package cluster); an error makes /readyz
+	// answer 503.
+	Ready func() error
+
 	// handInMu makes a hand-in's last quota check and its storing one
 	// step (quota.go).
 	handInMu sync.Mutex

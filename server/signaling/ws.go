@@ -43,6 +43,10 @@ type Endpoint struct {
 	ClientAddr func(*http.Request) netip.Addr
 	// Gate, when set, limits new and open connections per address.
 	Gate Gate
+	// Router, when set, chooses who takes each connection (package
+	// cluster: this node's Hub, or the node that hosts the lesson);
+	// without it, Hub does.
+	Router Router
 	// HelloWait overrides helloWait (tests).
 	HelloWait time.Duration
 	Log       *slog.Logger
@@ -108,12 +112,17 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if e.HelloWait > 0 {
 		c.helloWait = e.HelloWait
 	}
-	session := e.Hub.Connect(c, id)
+	var recv Receiver
+	if e.Router != nil {
+		recv = e.Router.Connect(c, id)
+	} else {
+		recv = e.Hub.Connect(c, id)
+	}
 	// Return from the handler and read on a fresh goroutine: the HTTP
 	// server's goroutine, with its grown stack, its buffers and the
 	// request, would otherwise stay alive for every idle connection.
 	go c.writeLoop()
-	go c.readLoop(session)
+	go c.readLoop(recv, e.Hub.Meter)
 }
 
 // wsConn adapts a gorilla connection to the hub's Conn. Its send queue is
@@ -187,17 +196,17 @@ func (c *wsConn) Close(code int, reason string) {
 	})
 }
 
-func (c *wsConn) readLoop(s *Session) {
+func (c *wsConn) readLoop(s Receiver, meter Meter) {
 	defer func() {
 		s.Closed()
 		c.Close(protocol.CloseNormal, "")
-		s.hub.Meter.Connected(-1)
+		meter.Connected(-1)
 		c.release()
 	}()
 	c.ws.SetReadLimit(protocol.MaxMessageBytes)
 	// Until hello, the deadline stays helloWait from the start: pongs
 	// (which a client may send unasked) do not extend it. The read loop
-	// is the session's own goroutine, so s.role may be read here.
+	// is the session's own goroutine, so s.Joined may be asked here.
 	joined := false
 	c.ws.SetReadDeadline(time.Now().Add(c.helloWait))
 	c.ws.SetPongHandler(func(string) error {
@@ -212,20 +221,21 @@ func (c *wsConn) readLoop(s *Session) {
 			var ne net.Error
 			switch {
 			case errors.Is(err, websocket.ErrReadLimit):
-				s.hub.Meter.Disconnected("too-large")
+				meter.Disconnected("too-large")
 				c.Close(protocol.CloseTooLarge, protocol.ErrTooLarge)
 			case !joined && errors.As(err, &ne) && ne.Timeout():
-				s.hub.Meter.Disconnected("hello-timeout")
+				meter.Disconnected("hello-timeout")
 				c.Close(protocol.CloseBadHello, protocol.ErrHelloTimeout)
 			}
 			return
 		}
 		if kind != websocket.TextMessage {
-			s.fail(protocol.CloseProtocolError, protocol.ErrMalformed, "only text messages are accepted")
+			c.Send(protocol.MustEncode(protocol.TypeError, protocol.Error{Code: protocol.ErrMalformed, Message: "only text messages are accepted"}))
+			c.Close(protocol.CloseProtocolError, protocol.ErrMalformed)
 			continue
 		}
 		s.Receive(msg)
-		if !joined && s.role != "" {
+		if !joined && s.Joined() {
 			joined = true
 			c.ws.SetReadDeadline(time.Now().Add(pongWait))
 		}

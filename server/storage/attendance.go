@@ -20,6 +20,24 @@ type Event = roster.Event
 // PutAttendance inserts or replaces a roll-call line. The roll call writes
 // whole lines, so the last write for a participant always wins.
 func (s *DB) PutAttendance(ctx context.Context, a Attendance) error {
+	return putAttendance(ctx, s.sql, a)
+}
+
+func putAttendance(ctx context.Context, ex execer, a Attendance) error {
+	_, err := ex.ExecContext(ctx,
+		`INSERT INTO attendance (lesson_id, participant_id, name, status, camera, joined_at, left_at, resume_hash, listed)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		 ON CONFLICT (lesson_id, participant_id) DO UPDATE SET
+		   name = excluded.name, status = excluded.status, camera = excluded.camera,
+		   joined_at = excluded.joined_at, left_at = excluded.left_at, resume_hash = excluded.resume_hash,
+		   listed = excluded.listed`,
+		attendanceArgs(a)...)
+	return err
+}
+
+// attendanceArgs are a line's values in the column order of the
+// attendance table's inserts.
+func attendanceArgs(a Attendance) []any {
 	if a.ResumeHash == nil {
 		// Never joined, or sent out: no way to resume, but the column
 		// holds a value.
@@ -29,15 +47,7 @@ func (s *DB) PutAttendance(ctx context.Context, a Attendance) error {
 	if !a.LeftAt.IsZero() {
 		left = a.LeftAt.UnixMilli()
 	}
-	_, err := s.sql.ExecContext(ctx,
-		`INSERT INTO attendance (lesson_id, participant_id, name, status, camera, joined_at, left_at, resume_hash, listed)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-		 ON CONFLICT (lesson_id, participant_id) DO UPDATE SET
-		   name = excluded.name, status = excluded.status, camera = excluded.camera,
-		   joined_at = excluded.joined_at, left_at = excluded.left_at, resume_hash = excluded.resume_hash,
-		   listed = excluded.listed`,
-		a.LessonID, a.ParticipantID, a.Name, a.Status, a.Camera, millisOrZero(a.JoinedAt), left, a.ResumeHash, a.Listed)
-	return err
+	return []any{a.LessonID, a.ParticipantID, a.Name, a.Status, a.Camera, millisOrZero(a.JoinedAt), left, a.ResumeHash, a.Listed}
 }
 
 // LessonAttendance returns a lesson's roll call in join order.
@@ -70,8 +80,10 @@ func millisOrZero(t time.Time) int64 {
 }
 
 // PutEvent appends an event to a lesson's roll-call history.
-func (s *DB) PutEvent(ctx context.Context, e Event) error {
-	_, err := s.sql.ExecContext(ctx,
+func (s *DB) PutEvent(ctx context.Context, e Event) error { return putEvent(ctx, s.sql, e) }
+
+func putEvent(ctx context.Context, ex execer, e Event) error {
+	_, err := ex.ExecContext(ctx,
 		`INSERT INTO attendance_events (lesson_id, participant_id, kind, status, at) VALUES ($1, $2, $3, $4, $5)`,
 		e.LessonID, e.ParticipantID, e.Kind, e.Status, e.At.UnixMilli())
 	return err

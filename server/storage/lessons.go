@@ -40,7 +40,11 @@ var errEnded = fmt.Errorf("%w: %w", ErrNotFound, roster.ErrLessonEnded)
 // EndLesson records the end of a lesson. A lesson that has already ended
 // (or does not exist) is ErrNotFound.
 func (s *DB) EndLesson(ctx context.Context, id string, at time.Time) error {
-	err := execOne(ctx, s.sql, `UPDATE lessons SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL`, at.UnixMilli(), id)
+	return endLesson(ctx, s.sql, id, at)
+}
+
+func endLesson(ctx context.Context, ex execer, id string, at time.Time) error {
+	err := execOne(ctx, ex, `UPDATE lessons SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL`, at.UnixMilli(), id)
 	if errors.Is(err, ErrNotFound) {
 		return errEnded
 	}
@@ -82,7 +86,11 @@ func (s *DB) TeacherLessons(ctx context.Context, teacherID string, since time.Ti
 
 // SetLessonLocked records whether a lesson admits new students.
 func (s *DB) SetLessonLocked(ctx context.Context, lessonID string, locked bool) error {
-	_, err := s.sql.ExecContext(ctx, `UPDATE lessons SET locked = $1 WHERE id = $2`, locked, lessonID)
+	return setLessonLocked(ctx, s.sql, lessonID, locked)
+}
+
+func setLessonLocked(ctx context.Context, ex execer, lessonID string, locked bool) error {
+	_, err := ex.ExecContext(ctx, `UPDATE lessons SET locked = $1 WHERE id = $2`, locked, lessonID)
 	return err
 }
 
