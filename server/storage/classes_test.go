@@ -15,12 +15,7 @@ func TestClassesAndRosters(t *testing.T) {
 		ctx := context.Background()
 		db := p.open(t)
 		now := time.UnixMilli(time.Now().UnixMilli())
-		must := func(err error) {
-			t.Helper()
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
+		must := fatalOn(t)
 		must(db.CreateTeacher(ctx, Teacher{ID: "t1", Name: "Frau Weber", CreatedAt: now}))
 		must(db.CreateTeacher(ctx, Teacher{ID: "t2", Name: "Herr Kaya", CreatedAt: now}))
 		must(db.CreateClass(ctx, Class{ID: "c1", TeacherID: "t1", Name: "7b", CodeHash: []byte{1}, CodeEnc: []byte{11}, CreatedAt: now}))

@@ -59,3 +59,13 @@ func onBoth(t *testing.T, test func(t *testing.T, p place)) {
 		t.Run(string(e), func(t *testing.T) { test(t, newPlace(t, e)) })
 	}
 }
+
+// fatalOn returns a check that ends test t at the first error.
+func fatalOn(t *testing.T) func(error) {
+	return func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -17,12 +17,7 @@ func TestLessonClassAndLockRoundTrip(t *testing.T) {
 		ctx := context.Background()
 		db := p.open(t)
 		now := time.UnixMilli(time.Now().UnixMilli())
-		must := func(err error) {
-			t.Helper()
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
+		must := fatalOn(t)
 		must(db.CreateTeacher(ctx, Teacher{ID: "t1", Name: "Frau Weber", CreatedAt: now}))
 		must(db.CreateClass(ctx, Class{ID: "c1", TeacherID: "t1", Name: "7b", CodeHash: []byte{7}, CodeEnc: []byte{7}, CreatedAt: now}))
 		must(db.CreateLesson(ctx, Lesson{ID: "class", TeacherID: "t1", Title: "7b Mathe", CodeHash: []byte{1}, ClassID: "c1", Locked: true, CreatedAt: now}))
@@ -123,12 +118,7 @@ func TestTeacherLessonsRunningFirstThenRecent(t *testing.T) {
 		db := p.open(t)
 		now := time.UnixMilli(time.Now().UnixMilli())
 		day := 24 * time.Hour
-		must := func(err error) {
-			t.Helper()
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
+		must := fatalOn(t)
 		must(db.CreateTeacher(ctx, Teacher{ID: "t1", Name: "Frau Weber", CreatedAt: now}))
 		must(db.CreateTeacher(ctx, Teacher{ID: "t2", Name: "Herr Kaya", CreatedAt: now}))
 		lesson := func(id, teacher string, started time.Time, ended bool) {

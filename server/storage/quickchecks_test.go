@@ -16,12 +16,7 @@ func TestQuickChecksRoundTripAndRetention(t *testing.T) {
 		ctx := context.Background()
 		db := p.open(t)
 		now := time.UnixMilli(time.Now().UnixMilli())
-		must := func(err error) {
-			t.Helper()
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
+		must := fatalOn(t)
 		must(db.CreateTeacher(ctx, Teacher{ID: "t1", Name: "Frau Weber", CreatedAt: now}))
 		must(db.CreateLesson(ctx, Lesson{ID: "l1", TeacherID: "t1", Title: "7b Mathe", CodeHash: []byte{1}, CreatedAt: now}))
 		rec := protocol.CheckRecord{ID: "l1-q1", LessonID: "l1", Question: "Verstanden?", Options: []string{"Ja", "Nein"},

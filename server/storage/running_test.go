@@ -15,12 +15,7 @@ func TestRunningLessonByCodeAndClass(t *testing.T) {
 		ctx := context.Background()
 		db := p.open(t)
 		now := time.UnixMilli(time.Now().UnixMilli())
-		must := func(err error) {
-			t.Helper()
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
+		must := fatalOn(t)
 		must(db.CreateTeacher(ctx, Teacher{ID: "t1", Name: "Frau Weber", CreatedAt: now}))
 		must(db.CreateClass(ctx, Class{ID: "c1", TeacherID: "t1", Name: "7b", CodeHash: []byte{7}, CodeEnc: []byte{7}, CreatedAt: now}))
 		must(db.CreateClass(ctx, Class{ID: "c2", TeacherID: "t1", Name: "8a", CodeHash: []byte{8}, CodeEnc: []byte{8}, CreatedAt: now}))

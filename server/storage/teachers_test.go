@@ -15,12 +15,7 @@ func TestTeacherAccounts(t *testing.T) {
 		ctx := context.Background()
 		db := p.open(t)
 		now := time.UnixMilli(time.Now().UnixMilli())
-		must := func(err error) {
-			t.Helper()
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
+		must := fatalOn(t)
 		must(db.CreateTeacher(ctx, Teacher{ID: "t1", Name: "Frau Weber", CreatedAt: now}))
 		must(db.CreateTeacher(ctx, Teacher{ID: "t2", Name: "Herr Kaya", CreatedAt: now, Admin: true}))
 		if err := db.CreateTeacher(ctx, Teacher{ID: "t3", Name: "Frau Weber", CreatedAt: now}); !errors.Is(err, ErrTeacherExists) {
