@@ -13,14 +13,21 @@ GOFLAGS_BUILD := -trimpath -ldflags='-s -w'
 WASMFLAGS := -gcflags='ersatzraum/app/...=-l' -gcflags='github.com/maxence-charriere/go-app/v10/...=-l'
 
 # The wasm depends on the shared code only; server changes do not rebuild it.
-WASM_SOURCES := $(shell find app -name '*.go' -not -name '*_test.go') main.go main_wasm.go go.mod go.sum
+WASM_SOURCES := $(shell find app -name '*.go' -not -name '*_test.go') main.go main_wasm.go go.mod go.sum server/assets/goappclient/main.go
+# The wasm is built against a copy of go-app without its server half
+# (Handler and static export: net/http, crypto/tls, x509), written from the
+# pinned module by server/assets/goappclient; README "Where the wasm's
+# bytes go". The server and the tests use go-app as it comes.
+WASM_MOD := bin/wasm.mod
+GOAPP_CLIENT := $(GO) run ./server/assets/goappclient -out bin/go-app-client -modfile $(WASM_MOD)
 
 .PHONY: all build run test wasm wasm-size vet fmt-check unit e2e bench bandwidth clean static audit dist
 
 all: build
 
 $(WASM): $(WASM_SOURCES)
-	GOOS=js GOARCH=wasm $(GO) build $(GOFLAGS_BUILD) $(WASMFLAGS) -o $(WASM) .
+	$(GOAPP_CLIENT)
+	GOOS=js GOARCH=wasm $(GO) build -modfile=$(WASM_MOD) $(GOFLAGS_BUILD) $(WASMFLAGS) -o $(WASM) .
 	$(GO) run ./server/assets/precompress $(WASM)
 
 wasm: $(WASM)
@@ -49,7 +56,8 @@ unit: $(WASM)
 # names it needs are stripped from the wasm that is served, so it builds one
 # with names beside it.
 wasm-size:
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -o bin/app-names.wasm .
+	$(GOAPP_CLIENT)
+	GOOS=js GOARCH=wasm $(GO) build -modfile=$(WASM_MOD) -trimpath $(WASMFLAGS) -o bin/app-names.wasm .
 	$(GO) run ./server/assets/wasmsize -by module -top 20 bin/app-names.wasm
 	$(GO) run ./server/assets/wasmsize -top 30 bin/app-names.wasm
 

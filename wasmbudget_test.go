@@ -15,9 +15,12 @@ import (
 // that change. Lowered on 2026-12-02 to 1,780,000 B once the browser's
 // RTCPeerConnection was called directly instead of through pion's js
 // build (1,687,615 B), with chat, quick checks and screen sharing on top
-// (1,752,210 B). Raising it is a decision, taken in the change that needs
+// (1,752,210 B). Lowered on 2026-12-02 to 1,500,000 B once the wasm was
+// built against go-app without its page server (server/assets/goappclient:
+// no net/http, TLS or x509 any more; 1,776,731 B to 1,454,467 B), under
+// the first-visit goal of 1.6 MB. Raising it is a decision, taken in the change that needs
 // it, with the new size in README (Performance).
-const wasmBrotliBudget = 1_780_000
+const wasmBrotliBudget = 1_500_000
 
 var wasmFiles = []struct{ name, file string }{
 	{"raw", "web/app.wasm"},
