@@ -40,7 +40,7 @@ run: build
 	./$(BIN) serve --addr $(ADDR) --data $(DATA)
 
 fmt-check:
-	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@out="$$(gofmt -l $$(find . -name '*.go' -not -path './bin/*' -not -path '*/node_modules/*'))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 vet:
 	$(GO) vet ./...
