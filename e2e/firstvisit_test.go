@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,7 +22,8 @@ func browserLanguage(lang, accept string) []chromedp.ExecAllocatorOption {
 
 // recordPageLanguage logs, from the moment the parser draws the page,
 // every state of the document's language and of the page's main heading
-// (#join-heading on the start and the join page) as it changes, with
+// (#join-heading on the start and the join page) and of the first
+// paragraph of its section (the join page's "code …" line) as they change, with
 // whether the wasm had been instantiated (go-app runs it right after): the
 // first entry is the page as it arrived, a later one a redraw by the app.
 const recordPageLanguage = `(() => {
@@ -37,10 +39,13 @@ const recordPageLanguage = `(() => {
     const h = document.getElementById("join-heading");
     if (!h || !h.textContent) return;
     const lang = document.documentElement.lang;
-    const s = lang + "|" + h.textContent;
+    const section = h.closest("section");
+    const p = section && section.querySelector("p");
+    const para = p ? p.textContent : "";
+    const s = lang + "|" + h.textContent + "|" + para;
     if (s === last) return;
     last = s;
-    window.__langLog.push({lang, heading: h.textContent, app: !!window.__wasmRan});
+    window.__langLog.push({lang, heading: h.textContent, para, app: !!window.__wasmRan});
   };
   new MutationObserver(note).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
 })();`
@@ -48,6 +53,7 @@ const recordPageLanguage = `(() => {
 type langEntry struct {
 	Lang    string `json:"lang"`
 	Heading string `json:"heading"`
+	Para    string `json:"para"`
 	App     bool   `json:"app"`
 }
 
@@ -80,6 +86,18 @@ func visitInLanguage(t *testing.T, b context.Context, srv *server, p langPage, w
 	if len(log) == 0 || log[0].App {
 		t.Errorf("%s %s (%s): no heading before the app ran: %+v", want, p.path, from, log)
 		return
+	}
+	// The page's words as sent are the app's: a paragraph the app fills
+	// in later is drawn anew, which the browser counts as the largest
+	// paint, after the whole wasm.
+	for _, e := range log[1:] {
+		if e.Para != log[0].Para {
+			t.Errorf("%s %s (%s): the app redrew %q as %q", want, p.path, from, log[0].Para, e.Para)
+		}
+	}
+	desc := eval[string](t, b, `document.querySelector('meta[name="description"]').content`)
+	if german := strings.Contains(desc, "deiner Schule"); german != (want == i18n.German) {
+		t.Errorf("%s %s (%s): meta description %q", want, p.path, from, desc)
 	}
 	for i, e := range log {
 		if e.Lang != string(want) || e.Heading != heading {

@@ -42,22 +42,37 @@ type StudentRoom struct {
 // OnNav sets the page's title.
 func (s *StudentRoom) OnNav(ctx app.Context) { setTitle(ctx, "title.lesson.student") }
 
+// OnInit reads the address before go-app's first render in the browser
+// (OnMount comes after it), so that the page the app draws over the
+// prerendered one says the same. On the server the window has no
+// address; OnPreRender reads it there.
+func (s *StudentRoom) OnInit() { s.readAddress(app.Window().URL().Path) }
+
 // OnMount reads the code from the address and the name remembered from
 // the last time.
 func (s *StudentRoom) OnMount(ctx app.Context) {
 	s.lang, s.mounted, s.pageCtx = currentLang(ctx), true, ctx
 	s.canCall = live.CanCall()
-	path := ctx.Page().URL().Path
-	if token, ok := strings.CutPrefix(path, "/s/"); ok {
+	s.readAddress(ctx.Page().URL().Path)
+	if s.personal != "" {
 		// A personal link. The start page offers it next time only if the
 		// student asks (remember.go): on a shared computer the next
 		// person would otherwise be one click away from this seat.
+		s.remember = rememberedPersonal(ctx) == s.personal
+		return
+	}
+	ctx.LocalStorage().Get(nameKey, &s.name)
+}
+
+// readAddress takes the class code or the personal link from the page's
+// address: in the browser and in the server's prerender alike, so that
+// the page the server sends says what the app then draws.
+func (s *StudentRoom) readAddress(path string) {
+	if token, ok := strings.CutPrefix(path, "/s/"); ok {
 		s.personal = token
-		s.remember = rememberedPersonal(ctx) == token
 		return
 	}
 	s.code = strings.TrimPrefix(path, "/join/")
-	ctx.LocalStorage().Get(nameKey, &s.name)
 }
 
 // OnDismount leaves the lesson when the page is left.
