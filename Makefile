@@ -21,7 +21,7 @@ WASM_SOURCES := $(shell find app -name '*.go' -not -name '*_test.go') main.go ma
 WASM_MOD := bin/wasm.mod
 GOAPP_CLIENT := $(GO) run ./server/assets/goappclient -out bin/go-app-client -modfile $(WASM_MOD)
 
-.PHONY: all build run test wasm wasm-size vet fmt-check unit e2e bench bandwidth clean static audit dist
+.PHONY: all build run test wasm wasm-size vet fmt-check unit e2e bench bandwidth clean static audit audit-floor dist
 
 all: build
 
@@ -107,6 +107,14 @@ CHROME_PATH ?= /usr/lib/chromium/chromium
 audit: build
 	cd audit && npm ci --no-audit --no-fund --silent
 	cd audit && CHROME_PATH=$(CHROME_PATH) node run.mjs --bin ../$(BIN)
+
+# What go-app itself costs: Lighthouse on the smallest go-app program with
+# the start page's heading and form (audit/floor, its own module), three
+# runs, German browser. README, "What go-app itself costs".
+audit-floor:
+	cd audit/floor && GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o ../../bin/floor/web/app.wasm . && CGO_ENABLED=0 $(GO) build -trimpath -o ../../bin/floor/floor .
+	cd audit && npm ci --no-audit --no-fund --silent
+	cd audit && CHROME_PATH=$(CHROME_PATH) node run.mjs --floor ../bin/floor --runs 3 --lang de
 
 # Release binaries for school servers and Raspberry Pis: the wasm once,
 # then one static server binary per platform, with SHA-256 sums.

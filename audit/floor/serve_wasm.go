@@ -1,0 +1,6 @@
+//go:build wasm
+
+package main
+
+// In the browser, app.RunWhenOnBrowser never returns.
+func serve() {}
