@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"encoding/base64"
+	"encoding/json"
+	"runtime"
 	"strings"
 	"time"
 
@@ -43,6 +46,36 @@ type StudentBoard struct {
 	// wiped: Safari on an iPad or iPhone outside the installed app, which
 	// deletes the outbox after 7 days without use (InstallToKeep).
 	wiped bool
+	// prerendered is the board as base64 of its JSON in the server's
+	// prerender (prerender.go), "" in the browser.
+	prerendered string
+}
+
+// boardDataID is the element of the prerendered page that carries the
+// board as base64 of its JSON (data-board).
+const boardDataID = "board-data"
+
+func boardToken(path string) string {
+	return strings.TrimSuffix(strings.TrimPrefix(path, "/s/"), "/aufgaben")
+}
+
+// OnInit takes the board the server put into the page, before go-app's
+// first render: the app draws the same board over the prerendered one
+// instead of an empty page until the board is loaded again.
+func (s *StudentBoard) OnInit() {
+	if runtime.GOOS != "js" {
+		return // the server's prerender fills the board in OnPreRender
+	}
+	s.token = boardToken(app.Window().URL().Path)
+	el := app.Window().GetElementByID(boardDataID)
+	if !el.Truthy() {
+		return
+	}
+	data, err := base64.StdEncoding.DecodeString(el.Get("dataset").Get("board").String())
+	var b protocol.StudentBoard
+	if err == nil && json.Unmarshal(data, &b) == nil && b.ClassID != "" {
+		s.board, s.loaded, s.fetchedAt = b, true, time.Now()
+	}
 }
 
 // The board's keys name the link by a hash (remember.go): the key list of
@@ -54,12 +87,16 @@ func draftKey(token, aid string) string { return "ersatzraum.draft." + linkID(to
 func (s *StudentBoard) OnMount(ctx app.Context) {
 	s.lang, s.mounted = currentLang(ctx), true
 	s.wiped = live.KeepsDataOnlyWhenInstalled()
-	path := ctx.Page().URL().Path
-	s.token = strings.TrimSuffix(strings.TrimPrefix(path, "/s/"), "/aufgaben")
+	s.token = boardToken(ctx.Page().URL().Path)
 	s.drafts, s.cached = map[string]string{}, map[string]bool{}
 	forgetOldBoardKeys(s.token)
 	var c cachedBoard
-	if boardStorage(ctx, s.token).Get(boardKey(s.token), &c) == nil && !c.FetchedAt.IsZero() {
+	switch {
+	case s.loaded:
+		// The board the page arrived with (OnInit) is newer than any
+		// remembered one.
+		s.loadDrafts(ctx)
+	case boardStorage(ctx, s.token).Get(boardKey(s.token), &c) == nil && !c.FetchedAt.IsZero():
 		s.board, s.fetchedAt, s.loaded = c.Board, c.FetchedAt, true
 		s.loadDrafts(ctx)
 	}
@@ -205,6 +242,9 @@ func (s *StudentBoard) Render() app.UI {
 				app.A().Href("/s/"+s.token).Class("button secondary").Text(i18n.T(l, "board.tolesson")),
 			),
 			app.Range(s.board.Assignments).Slice(func(i int) app.UI { return s.renderAssignment(s.board.Assignments[i]) }),
+			app.If(s.prerendered != "", func() app.UI {
+				return app.Div().ID(boardDataID).Hidden(true).DataSet("board", s.prerendered)
+			}),
 		),
 	)
 }
@@ -231,7 +271,13 @@ func (s *StudentBoard) renderAssignment(a protocol.BoardAssignment) app.UI {
 			pending++
 		}
 	}
-	return app.Section().Class("card assignment").DataSet("title", a.Title).DataSet("id", a.ID).Body(
+	sec := app.Section().Class("card assignment").DataSet("id", a.ID)
+	if runtime.GOOS == "js" {
+		// Not in the prerender: go-app quotes attribute values the Go way
+		// there, and a title with a quote in it would end the attribute.
+		sec = sec.DataSet("title", a.Title)
+	}
+	return sec.Body(
 		app.H2().Text(a.Title),
 		app.P().Class("assignment-state").Body(
 			app.Span().Class("state state-"+a.State).DataSet("state", a.State).Text(stateText(l, a.State)),

@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"ersatzraum/app/ui"
 	"ersatzraum/server/accounts"
 	"ersatzraum/server/admission"
 	"ersatzraum/server/cluster"
@@ -287,7 +288,9 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 		},
 		Assets:  assets,
 		Pages:   pageHandler(assets, pageOptions{}),
-		Metrics: reg.Handler(),
+		// The board page arrives with the board (app/ui/prerender.go).
+		PrerenderBoard: ui.OfferBoard,
+		Metrics:        reg.Handler(),
 		MetricsAllowed: func(r *http.Request) bool {
 			a := addrs.Client(r)
 			for _, p := range metricsAllow {

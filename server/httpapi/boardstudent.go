@@ -1,10 +1,12 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -21,20 +23,43 @@ import (
 // not archived, each with its state for the student and their hand-ins.
 // The ETag lets an offline-capable client ask "changed?" cheaply.
 func (s *Server) studentBoard(w http.ResponseWriter, r *http.Request, st storage.RosterStudent) {
-	c, err := s.Board.Class(r.Context(), st.ClassID)
-	if err != nil {
-		s.internal(w, "load class", err)
-		return
-	}
-	as, err := s.Board.ClassAssignments(r.Context(), st.ClassID)
+	sb, err := s.boardOf(r.Context(), st)
 	if err != nil {
 		s.internal(w, "load board", err)
 		return
 	}
-	hs, err := s.Board.StudentHandIns(r.Context(), st.ID)
+	body, err := json.Marshal(sb)
 	if err != nil {
-		s.internal(w, "load hand-ins", err)
+		s.internal(w, "encode board", err)
 		return
+	}
+	sum := sha256.Sum256(body)
+	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Cache-Control", "no-store")
+	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Write(append(body, '\n'))
+}
+
+// boardOf is a student's view of their class's board: the open
+// assignments with the student's own hand-ins. GET /api/board sends it,
+// and the board page carries it prerendered (boardpage.go).
+func (s *Server) boardOf(ctx context.Context, st storage.RosterStudent) (protocol.StudentBoard, error) {
+	c, err := s.Board.Class(ctx, st.ClassID)
+	if err != nil {
+		return protocol.StudentBoard{}, fmt.Errorf("load class: %w", err)
+	}
+	as, err := s.Board.ClassAssignments(ctx, st.ClassID)
+	if err != nil {
+		return protocol.StudentBoard{}, fmt.Errorf("load assignments: %w", err)
+	}
+	hs, err := s.Board.StudentHandIns(ctx, st.ID)
+	if err != nil {
+		return protocol.StudentBoard{}, fmt.Errorf("load hand-ins: %w", err)
 	}
 	groups := byStudent(hs)
 	now := time.Now()
@@ -58,21 +83,7 @@ func (s *Server) studentBoard(w http.ResponseWriter, r *http.Request, st storage
 		}
 		sb.Assignments = append(sb.Assignments, v)
 	}
-	body, err := json.Marshal(sb)
-	if err != nil {
-		s.internal(w, "encode board", err)
-		return
-	}
-	sum := sha256.Sum256(body)
-	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
-	w.Header().Set("ETag", etag)
-	w.Header().Set("Cache-Control", "no-store")
-	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, etag) {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Write(append(body, '\n'))
+	return sb, nil
 }
 
 func (s *Server) studentAttachment(w http.ResponseWriter, r *http.Request, st storage.RosterStudent) {

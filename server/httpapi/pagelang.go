@@ -3,6 +3,7 @@ package httpapi
 import (
 	"cmp"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -93,7 +94,12 @@ func inLanguage(next http.Handler, version string, w http.ResponseWriter, r *htt
 	lang := pageLang(r)
 	r2 := r.Clone(r.Context())
 	u := *r.URL
-	u.RawQuery = i18n.PrerenderParam + "=" + string(lang)
+	q := url.Values{}
+	for k, v := range prerenderQuery(r) { // boardpage.go
+		q[k] = v
+	}
+	q.Set(i18n.PrerenderParam, string(lang))
+	u.RawQuery = q.Encode()
 	r2.URL = &u
 	r2.RequestURI = u.RequestURI()
 	// go-app answers 304 to its own ETag, the same for every language.

@@ -33,7 +33,7 @@ func (s *Server) Handler() http.Handler {
 
 	mux.Handle("GET /ws", s.Signaling)
 	s.healthRoutes(mux)
-	mux.Handle("/", pagePaths(s.Pages))
+	mux.Handle("/", s.boardPages(pagePaths(s.Pages)))
 	return securityHeaders(cors(s.AllowedOrigins, s.sameSiteWrites(mux)))
 }
 

@@ -21,10 +21,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"sync"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"ersatzraum/app/protocol"
 	"ersatzraum/server/accounts"
 	"ersatzraum/server/codes"
 	"ersatzraum/server/files"
@@ -64,6 +66,11 @@ type Server struct {
 	// bytes; without either the board answers 503.
 	Board BoardStore
 	Files *files.Store
+	// PrerenderBoard hands a student's board to the prerender of their
+	// board page (boardpage.go): the parameters the page's address gets
+	// for it, and what to call once the page is drawn. nil: board pages
+	// are prerendered without the board.
+	PrerenderBoard func(protocol.StudentBoard) (query url.Values, done func())
 	// Guard limits wrong personal links per address (nil: no limit).
 	Guard interface {
 		TokenFailed(netip.Addr) bool
