@@ -286,8 +286,8 @@ func run(ctx context.Context, cfg *serveConfig, stdout io.Writer, log *slog.Logg
 			Gate:        gate,
 			Log:         log,
 		},
-		Assets:  assets,
-		Pages:   pageHandler(assets, pageOptions{}),
+		Assets: assets,
+		Pages:  pageHandler(assets, pageOptions{}),
 		// The board page arrives with the board (app/ui/prerender.go).
 		PrerenderBoard: ui.OfferBoard,
 		Metrics:        reg.Handler(),
