@@ -18,21 +18,37 @@ import (
 // a second on this machine (Lighthouse: first paint 1.2 s after
 // navigation instead of 0.2 s; on a slow phone line the largest paint is
 // counted after the whole wasm download). The patched script starts the
-// wasm after the next frame has been drawn instead; a hidden tab, which
-// draws no frames, starts it at once.
+// wasm once the browser reports the page's first contentful paint.
 const (
 	appJSStartCall    = "\ngoappInitWebAssembly();\n"
 	appJSStartPatched = "\nersatzraumAfterFirstPaint(goappInitWebAssembly);\n"
 	appJSAfterPaint   = `
 // Ersatzraum (server/httpapi/appjs.go): the wasm is fetched once the
-// prerendered page is on screen; a hidden tab draws nothing, so it
-// starts at once there.
+// browser reports the prerendered page's first contentful paint (a frame
+// begun is not yet a frame shown: busy with the wasm, Chromium may show
+// it a second later). A hidden tab draws nothing and starts at once, as
+// does a browser that does not report paints; one that reports none
+// within 3 s starts then.
 function ersatzraumAfterFirstPaint(start) {
-  if (document.hidden) {
-    start();
+  let started = false;
+  const go = () => {
+    if (!started) {
+      started = true;
+      start();
+    }
+  };
+  const types = (window.PerformanceObserver && PerformanceObserver.supportedEntryTypes) || [];
+  if (document.hidden || !types.includes("paint")) {
+    go();
     return;
   }
-  requestAnimationFrame(() => setTimeout(start, 0));
+  new PerformanceObserver((list, observer) => {
+    if (list.getEntriesByName("first-contentful-paint").length > 0) {
+      observer.disconnect();
+      setTimeout(go, 0);
+    }
+  }).observe({ type: "paint", buffered: true });
+  setTimeout(go, 3000);
 }
 `
 )
