@@ -21,6 +21,9 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/ersatzraum /ersatzraum
 COPY --from=build --chown=65532:65532 /out/data /data
 USER 65532:65532
+# Due dates on the board page the server draws before the app runs are
+# in the server's time zone (the app then shows the browser's).
+ENV TZ=Europe/Berlin
 VOLUME /data
 # 8080: HTTP (behind a proxy, or the redirect with --domain); 8443: HTTPS;
 # 3478: TURN (UDP and TCP), plus the relay range if the embedded TURN runs.
