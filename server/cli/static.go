@@ -85,20 +85,6 @@ func exportStatic(dir, server string, files fs.FS) error {
 	if err := app.GenerateStaticWebsite(dir, h); err != nil {
 		return fmt.Errorf("generate pages: %w", err)
 	}
-	// The same app.js the server sends: the wasm starts after the first
-	// paint (server/httpapi/appjs.go).
-	appJS := filepath.Join(dir, "app.js")
-	src, err := os.ReadFile(appJS)
-	if err != nil {
-		return err
-	}
-	patched, err := httpapi.PatchAppJS(src)
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(appJS, patched, 0o644); err != nil {
-		return err
-	}
 	return fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err

@@ -53,7 +53,6 @@ func isAsset(p, version string) bool {
 // 404
 // keeps the service worker's offline fallback to the app shell working.
 func pagePaths(next *app.Handler) http.Handler {
-	script := &appScript{} // appjs.go
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !safePagePath(r.URL.Path) {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -73,10 +72,6 @@ func pagePaths(next *app.Handler) http.Handler {
 			r2.URL = &u
 			r2.RequestURI = u.RequestURI()
 			r = r2
-		}
-		if p := r.URL.Path; p == "/app.js" || (next.Version != "" && p == "/"+next.Version+"/app.js") {
-			script.serve(next, w, r)
-			return
 		}
 		if goAppFile(r.URL.Path, next.Version) {
 			next.ServeHTTP(w, r)
