@@ -82,6 +82,9 @@ var descriptions = map[i18n.Lang]string{
 	i18n.English: "Your school's stand-in classroom: start a lesson, see who is there, share tasks.",
 }
 
+// Description is the meta description of a page in l.
+func Description(l i18n.Lang) string { return descriptions[l] }
+
 func prerenderLang(ctx app.Context) i18n.Lang {
 	l := currentLang(ctx)
 	if d, ok := descriptions[l]; ok {

@@ -5,6 +5,8 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"ersatzraum/app/i18n"
+	"ersatzraum/app/ui"
 	"ersatzraum/server/httpapi"
 )
 
@@ -26,7 +28,7 @@ func pageHandler(assets *httpapi.Assets, opt pageOptions) *app.Handler {
 		Name:        "Ersatzraum",
 		ShortName:   "Ersatzraum",
 		Title:       "Ersatzraum",
-		Description: "Der Ersatzraum deiner Schule: Unterricht starten, Anwesenheit sehen, Aufgaben teilen.",
+		Description: ui.Description(i18n.German), // each page sets its own language's (app/ui/prerender.go)
 		Lang:        "de",
 		// One app.js serves every language: the strip shown while the
 		// wasm loads says nothing that needs translating.
