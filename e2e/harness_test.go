@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/inspector"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -338,6 +339,10 @@ func logConsole(t testing.TB, name string, ev any) {
 		t.Logf("%s console.%s: %s", name, e.Type, strings.Join(parts, " "))
 	case *runtime.EventExceptionThrown:
 		t.Logf("%s exception: %s %v", name, e.ExceptionDetails.Text, e.ExceptionDetails.Exception)
+	case *inspector.EventTargetCrashed:
+		// A page that stops answering the harness may have crashed,
+		// which a timed-out evaluation cannot tell from a busy page.
+		t.Logf("%s: the page's renderer crashed", name)
 	}
 }
 
