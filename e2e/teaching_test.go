@@ -237,7 +237,7 @@ func TestShareRefusalInWords(t *testing.T) {
 	do(t, teacher, "share the screen", clickAction("#share-screen"))
 	waitFor(t, teacher, "the refusal is shown", `document.querySelector('#share-error')`, 20*time.Second)
 	text := eval[string](t, teacher, `document.querySelector('#share-error').textContent`)
-	for _, want := range []string{"ließ sich nicht aufnehmen", "sieht weiter dein Kamerabild"} {
+	for _, want := range []string{"ließ sich nicht aufnehmen", "sieht weiter Ihr Kamerabild"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the notice %q does not say %q", text, want)
 		}
