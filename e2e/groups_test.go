@@ -65,6 +65,13 @@ func hearsOnPage(t *testing.T, page context.Context, what string, hz float64, wa
 	}
 }
 
+// onSharedCore bounds the waits on a student's page: the four student
+// browsers share one core (studentCores), and in the full suite a page
+// busy with its connections has left the harness unanswered for 20 s.
+// What is checked is that the change arrives; the bound only ends a run
+// in which it never would.
+const onSharedCore = 60 * time.Second
+
 // toneStudent is a student of the test whose fake microphone plays its
 // own tone.
 type toneStudent struct {
@@ -112,7 +119,7 @@ func TestGroupsHearOnlyThemselves(t *testing.T) {
 
 	for _, s := range students {
 		waitFor(t, s.page, fmt.Sprintf("%s is in group %d", s.name, s.group),
-			fmt.Sprintf(`!!document.querySelector('#my-group[data-group="%d"]') && document.querySelector('#group-task').textContent.includes('drei Beispiele')`, s.group), 30*time.Second)
+			fmt.Sprintf(`!!document.querySelector('#my-group[data-group="%d"]') && document.querySelector('#group-task').textContent.includes('drei Beispiele')`, s.group), onSharedCore)
 	}
 	for _, s := range students {
 		for _, o := range students {
@@ -128,7 +135,7 @@ func TestGroupsHearOnlyThemselves(t *testing.T) {
 	for _, s := range students {
 		hearsOnPage(t, s.page, fmt.Sprintf("%s hears the visiting teacher: %v", s.name, s.group == 1), teacherHz, s.group == 1)
 	}
-	waitFor(t, students[0].page, "Anna's group sees the visit", `!!document.querySelector('#group-visited')`, 20*time.Second)
+	waitFor(t, students[0].page, "Anna's group sees the visit", `!!document.querySelector('#group-visited')`, onSharedCore)
 	for _, s := range students {
 		hearsOnPage(t, teacher, fmt.Sprintf("the teacher hears %s: %v", s.name, s.group == 1), s.hz, s.group == 1)
 	}
@@ -137,10 +144,10 @@ func TestGroupsHearOnlyThemselves(t *testing.T) {
 	// message that every group gets.
 	do(t, students[2].page, "Carla: Lehrkraft rufen", clickAction("#group-help"))
 	waitFor(t, teacher, "group 2 calls the teacher", `!!document.querySelector('.group[data-group="2"].help')`, 20*time.Second)
-	waitFor(t, students[3].page, "David sees that his group called", `document.querySelector('#group-help').getAttribute('aria-pressed') === 'true'`, 20*time.Second)
+	waitFor(t, students[3].page, "David sees that his group called", `document.querySelector('#group-help').getAttribute('aria-pressed') === 'true'`, onSharedCore)
 	do(t, teacher, "message to all groups", chromedp.SendKeys(chromedp.CSS("#groups-say"), "Noch fünf Minuten"), clickAction("#groups-say-send"))
 	for _, s := range students {
-		waitFor(t, s.page, s.name+" gets the teacher's message", `(document.querySelector('#group-note') || {}).textContent?.includes('Noch fünf Minuten')`, 20*time.Second)
+		waitFor(t, s.page, s.name+" gets the teacher's message", `(document.querySelector('#group-note') || {}).textContent?.includes('Noch fünf Minuten')`, onSharedCore)
 	}
 
 	// Group chat: Ben writes to his group; Anna and the teacher read it,
@@ -157,15 +164,15 @@ func TestGroupsHearOnlyThemselves(t *testing.T) {
 	// Anna's page reloads (a dropped line, a closed tab): she comes back
 	// into her group and hears Ben again.
 	do(t, students[0].page, "Anna reloads", chromedp.Reload())
-	waitFor(t, students[0].page, "Anna's join form", `(document.querySelector('#join-nocamera') || {}).matches?.(':enabled')`, 30*time.Second)
+	waitFor(t, students[0].page, "Anna's join form", `(document.querySelector('#join-nocamera') || {}).matches?.(':enabled')`, onSharedCore)
 	do(t, students[0].page, "Anna joins again", clickAction("#join-nocamera"))
-	waitFor(t, students[0].page, "Anna is back in group 1", `!!document.querySelector('#my-group[data-group="1"]')`, 30*time.Second)
+	waitFor(t, students[0].page, "Anna is back in group 1", `!!document.querySelector('#my-group[data-group="1"]')`, onSharedCore)
 	hearsOnPage(t, students[0].page, "Anna hears Ben again", students[1].hz, true)
 	hearsOnPage(t, students[1].page, "Ben hears Anna again", students[0].hz, true)
 
 	do(t, teacher, "Alle zurückholen", clickAction("#groups-end"))
 	for _, s := range students {
-		waitFor(t, s.page, s.name+" is back in the class", `!document.querySelector('#my-group')`, 20*time.Second)
+		waitFor(t, s.page, s.name+" is back in the class", `!document.querySelector('#my-group')`, onSharedCore)
 		hearsOnPage(t, s.page, s.name+" hears the teacher again", teacherHz, true)
 	}
 	hearsOnPage(t, students[0].page, "Anna no longer hears Ben", students[1].hz, false)
